@@ -1,0 +1,54 @@
+import { parse, splitFile, commonHelp } from "../args.js";
+import { openContext, type Io } from "../context.js";
+import { entryHashes } from "../../store/index.js";
+import { unlinkSync, statSync } from "node:fs";
+
+export const help = `flow gc [file] [--json]
+
+Drops cache objects that no index entry refers to, index entries whose objects are
+gone, and temp files left by killed writers.
+${commonHelp}`;
+
+export async function gcCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (values.help) return io.out(help + "\n"), 0;
+  const { file } = splitFile(positionals);
+  const { ws } = await openContext({ ...values, file });
+  try {
+    ws.lock.acquire("flow gc");
+    try {
+      const live = new Set<string>();
+      let danglingEntries = 0;
+      for await (const [k, e] of ws.index.entries()) {
+        const hs = entryHashes(e);
+        if (hs.every((h) => ws.objects.has(h))) hs.forEach((h) => live.add(h));
+        else {
+          await ws.index.delete(k);
+          danglingEntries++;
+        }
+      }
+      let removed = 0, bytes = 0, kept = 0;
+      for (const h of [...ws.objects.list()]) {
+        if (live.has(h)) { kept++; continue; }
+        bytes += ws.objects.size(h);
+        ws.objects.remove(h);
+        removed++;
+      }
+      let strays = 0;
+      for (const s of [...ws.objects.strays()]) {
+        // Only temp files old enough that no live writer can own them.
+        try {
+          if (Date.now() - statSync(s).mtimeMs > 60_000) { unlinkSync(s); strays++; }
+        } catch { /* gone */ }
+      }
+      const res = { removedObjects: removed, removedBytes: bytes, keptObjects: kept, removedEntries: danglingEntries, removedTempFiles: strays };
+      if (values.json) io.out(JSON.stringify(res) + "\n");
+      else io.out(`gc: removed ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB), ${danglingEntries} dangling index entr${danglingEntries === 1 ? "y" : "ies"}, ${strays} temp file(s); kept ${kept} object(s)\n`);
+    } finally {
+      ws.lock.release();
+    }
+    return 0;
+  } finally {
+    await ws.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { parse, splitFile, commonHelp } from "../args.js";
+import { openContext, type Io } from "../context.js";
+import { parseSelectors, selectNodes } from "../../plan/select.js";
+import { FlowError } from "../../errors.js";
+
+export const help = `flow invalidate [file] selector… [--json]
+
+Marks the matching nodes and everything downstream of them stale; the next run
+recomputes them even though the cache has their keys. Selectors: key=value on a
+node's foreach values, task=<id>; several AND together.
+${commonHelp}`;
+
+export async function invalidateCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (values.help) return io.out(help + "\n"), 0;
+  const { file, rest } = splitFile(positionals);
+  if (rest.length === 0) throw new FlowError("usage", "flow invalidate needs at least one selector (e.g. stimulus=dot_motion)");
+  const { pipeline, ws } = await openContext({ ...values, file });
+  try {
+    const hit = selectNodes(pipeline.nodes, parseSelectors(rest));
+    ws.lock.acquire(`flow invalidate ${rest.join(" ")}`);
+    try {
+      const ids = pipeline.dag.closureDown(hit.map((n) => n.id));
+      const all = ws.state.invalidated();
+      for (const id of ids) all.add(id);
+      ws.state.setInvalidated(all);
+      const list = pipeline.nodes.map((n) => n.id).filter((id) => ids.has(id));
+      if (values.json) io.out(JSON.stringify({ invalidated: list }) + "\n");
+      else io.out(`${list.length} node(s) marked stale:\n${list.map((id) => `  ${id}`).join("\n")}\n`);
+    } finally {
+      ws.lock.release();
+    }
+    return 0;
+  } finally {
+    await ws.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { cpus } from "node:os";
+import { parse, splitFile, commonHelp } from "../args.js";
+import { openContext, type Io } from "../context.js";
+import { parseSelectors, selectNodes } from "../../plan/select.js";
+import { runPipeline } from "../../schedule/scheduler.js";
+import { LocalExecutor } from "../../exec/local.js";
+import { Planner } from "../../plan/plan.js";
+import { PlainReporter, TtyReporter, formatSummary } from "../../report/reporters.js";
+import { FlowError } from "../../errors.js";
+import type { Logger } from "../../report/events.js";
+
+export const help = `flow run [file] [--set k=v]… [--jobs N] [--keep-going] [--dry-run] [--json] [selector…]
+
+Runs the stale nodes in dependency order, N at a time; restores what the cache has.
+With selectors (key=value, task=<id>), only the matching nodes and what they need.
+  -j, --jobs N       parallel nodes (default: number of cores)
+  -k, --keep-going   after a failure, go on with everything that does not depend on it
+  -n, --dry-run      say what would run or be restored, and do nothing
+${commonHelp}`;
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    jobs: { type: "string", short: "j" },
+    "keep-going": { type: "boolean", short: "k" },
+    "dry-run": { type: "boolean", short: "n" },
+  });
+  if (values.help) return io.out(help + "\n"), 0;
+  const { file, rest } = splitFile(positionals);
+  const jobs = values.jobs === undefined ? cpus().length : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${values.jobs}: expected a whole number ≥ 1`);
+  const { pipeline, ws } = await openContext({ ...values, file });
+  try {
+    const selection = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
+    if (values["dry-run"]) return await dryRun(pipeline, ws, selection, io, !!values.json);
+    ws.lock.acquire(`flow run ${argv.join(" ")}`.trim());
+    const plain = new PlainReporter(io.out, io.err, !!values.verbose);
+    const tty = io.isTTY && !values.json ? new TtyReporter(io.out, plain) : undefined;
+    const logger: Logger = values.json ? { emit: (e) => { if (e.type === "node-done" && e.outcome === "failed") plain.emit(e); } } : tty ?? plain;
+    const executor = new LocalExecutor();
+    const onSignal = () => {
+      void executor.close();
+      ws.lock.release();
+      process.exit(130);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      const s = await runPipeline(pipeline, ws, executor, logger, { jobs, keepGoing: !!values["keep-going"], selection });
+      tty?.stop();
+      if (values.json) {
+        io.out(JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n");
+      } else {
+        io.out(`${formatSummary(s)}\n`);
+      }
+      return s.failed.length || s.skipped.length ? 1 : 0;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await executor.close();
+      ws.lock.release();
+    }
+  } finally {
+    await ws.close();
+  }
+}
+
+async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipeline"], ws: Awaited<ReturnType<typeof openContext>>["ws"],
+  selection: Set<string> | undefined, io: Io, json: boolean): Promise<number> {
+  const planner = new Planner(pipeline, ws);
+  const wanted = selection ? pipeline.dag.closureUp(selection) : undefined;
+  const plan: { id: string; action: string; reasons: string[] }[] = [];
+  for (const n of pipeline.nodes) {
+    if (wanted && !wanted.has(n.id)) continue;
+    const st = await planner.status(n);
+    const action = st.state === "up-to-date" ? "up-to-date" : st.state === "restorable" ? "restore" : "run";
+    plan.push({ id: n.id, action, reasons: st.reasons });
+  }
+  if (json) io.out(JSON.stringify(plan) + "\n");
+  else {
+    for (const p of plan) if (p.action !== "up-to-date") io.out(`${p.action === "run" ? "would run    " : "would restore"} ${p.id}${p.reasons.length ? `  (${p.reasons.join("; ")})` : ""}\n`);
+    const count = (a: string) => plan.filter((p) => p.action === a).length;
+    io.out(`dry run: ${count("run")} to run, ${count("restore")} to restore, ${count("up-to-date")} up to date\n`);
+  }
+  return 0;
+}

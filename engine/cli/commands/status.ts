@@ -1,0 +1,42 @@
+import { parse, splitFile, commonHelp } from "../args.js";
+import { openContext, type Io } from "../context.js";
+import { parseSelectors, selectNodes } from "../../plan/select.js";
+import { Planner } from "../../plan/plan.js";
+
+export const help = `flow status [file] [selector…] [--json]
+
+Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,
+never-run — and, for the others, why. Reads no input file whose size and mtime are
+unchanged.
+${commonHelp}`;
+
+export async function statusCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (values.help) return io.out(help + "\n"), 0;
+  const { file, rest } = splitFile(positionals);
+  const { pipeline, ws } = await openContext({ ...values, file });
+  try {
+    const show = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
+    const planner = new Planner(pipeline, ws);
+    const rows = [];
+    for (const n of pipeline.nodes) {
+      const st = await planner.status(n); // every node: downstream states need upstream ones
+      if (show && !show.has(n.id)) continue;
+      rows.push({ id: n.id, task: n.task, params: { ...n.params, ...n.vars }, vars: n.vars, state: st.state, reasons: st.reasons });
+    }
+    if (values.json) {
+      io.out(JSON.stringify(rows.map(({ vars: _v, ...r }) => r)) + "\n");
+    } else {
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+        if (r.state === "up-to-date" && !values.verbose) continue;
+        io.out(`${r.state.padEnd(11)} ${r.id}${r.reasons.length ? `\n${r.reasons.map((x) => `              ${x}`).join("\n")}` : ""}\n`);
+      }
+      io.out([...counts].map(([s, c]) => `${c} ${s}`).join(", ") + "\n");
+    }
+    return 0;
+  } finally {
+    await ws.close();
+  }
+}

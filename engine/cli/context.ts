@@ -1,0 +1,26 @@
+// Loads the pipeline and opens the workspace the way every command does.
+import { loadPipeline } from "../pipeline/load.js";
+import { parseSets } from "../pipeline/params.js";
+import { Workspace } from "../workspace.js";
+
+export interface Common {
+  file: string;
+  set?: string[];
+  "cache-dir"?: string;
+  "cache-url"?: string;
+}
+
+export async function openContext(o: Common) {
+  const pipeline = loadPipeline(o.file, { sets: parseSets(o.set ?? []) });
+  const ws = await Workspace.open(pipeline.root, {
+    cacheDir: o["cache-dir"] ?? process.env.FLOW_CACHE_DIR,
+    cacheUrl: o["cache-url"] ?? process.env.FLOW_CACHE_URL,
+  });
+  return { pipeline, ws };
+}
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  isTTY: boolean;
+}

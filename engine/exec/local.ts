@@ -1,0 +1,119 @@
+// The local executor: a pool of long-lived worker processes for TypeScript tasks
+// (starting Node + h5wasm costs ~0.3 s, so workers are reused), and execa for shell
+// tasks, always as an argv array — never a shell string.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import type { Executor, Job, JobResult } from "./types.js";
+import { FlowError } from "../errors.js";
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.url));
+
+interface Worker { proc: ChildProcess; busy: boolean }
+
+export class LocalExecutor implements Executor {
+  private idle: Worker[] = [];
+  private all = new Set<Worker>();
+
+  private spawn(): Promise<Worker> {
+    return new Promise((res, rej) => {
+      const proc = fork(WORKER, [], {
+        execArgv: ["--import", REGISTER, ...(process.env.FLOW_WORKER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        serialization: "advanced",
+      });
+      const w: Worker = { proc, busy: false };
+      const onExit = (code: number | null) => rej(new Error(`worker exited at start-up (code ${code})`));
+      proc.once("exit", onExit);
+      proc.once("message", (m: { type: string }) => {
+        if (m.type === "ready") {
+          proc.off("exit", onExit);
+          this.all.add(w);
+          proc.once("exit", () => this.all.delete(w));
+          res(w);
+        }
+      });
+    });
+  }
+
+  async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
+    if ("argv" in job.run) return runShell(job, log);
+    const w = this.idle.pop() ?? (await this.spawn());
+    w.busy = true;
+    return new Promise<JobResult>((res) => {
+      const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
+        if (m.type === "log") log(m.line!);
+        else if (m.type === "done") {
+          cleanup();
+          w.busy = false;
+          this.idle.push(w);
+          res(m.result!);
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        cleanup();
+        res({ ok: false, reason: "crashed", message: `worker process died (${signal ? `signal ${signal}` : `exit code ${code}`})` });
+      };
+      const cleanup = () => {
+        w.proc.off("message", onMsg);
+        w.proc.off("exit", onExit);
+      };
+      w.proc.on("message", onMsg);
+      w.proc.once("exit", onExit);
+      w.proc.send({ type: "run", job });
+    });
+  }
+
+  async close() {
+    for (const w of this.all) w.proc.kill();
+    this.all.clear();
+    this.idle = [];
+  }
+}
+
+/** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */
+export function expandArgv(job: Job): string[] {
+  if (!("argv" in job.run)) throw new Error("not a shell job");
+  const out: string[] = [];
+  for (const el of job.run.argv) {
+    const whole = /^\$\{(in|out)\.([A-Za-z0-9_-]+)\}$/.exec(el);
+    if (whole) {
+      const v = (whole[1] === "in" ? job.inputs : job.outputs)[whole[2]!];
+      if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': no such ${whole[1] === "in" ? "input" : "output"}`);
+      out.push(...(typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)));
+      continue;
+    }
+    out.push(el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {
+      const [scope, name] = ref.includes(".") ? ref.split(".", 2) as [string, string] : ["", ref];
+      let v: unknown;
+      if (scope === "in") v = job.inputs[name];
+      else if (scope === "out") v = job.outputs[name];
+      else v = job.params[name];
+      if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': unknown reference \${${ref}}`);
+      if (typeof v === "object") throw new FlowError("pipeline-invalid", `argv '${el}': \${${ref}} is a list; use it as a whole argument`);
+      return String(v);
+    }));
+  }
+  return out;
+}
+
+async function runShell(job: Job, log: (line: string) => void): Promise<JobResult> {
+  let argv: string[];
+  try {
+    argv = expandArgv(job);
+  } catch (e) {
+    return { ok: false, reason: "task-failed", message: (e as Error).message };
+  }
+  const [cmd, ...args] = argv;
+  try {
+    const r = await execa(cmd!, args, { cwd: job.root, reject: false, shell: false, all: true, stdin: "ignore" });
+    for (const line of (r.all ?? "").split("\n")) if (line) log(line);
+    if (r.exitCode === 0) return { ok: true };
+    const tail = (r.all ?? "").trim().split("\n").slice(-5).join("\n");
+    const why = r.signal ? `killed by ${r.signal}` : r.failed && r.exitCode === undefined ? (r.shortMessage ?? "could not start") : `exit code ${r.exitCode}`;
+    return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}` };
+  } catch (e) {
+    return { ok: false, reason: "task-failed", message: `${cmd}: ${(e as Error).message}` };
+  }
+}

@@ -1,0 +1,25 @@
+// The executor interface: the scheduler hands it a job and gets a result back. The
+// local pool implements it now; a cluster executor (SLURM) can implement it later
+// without touching the scheduler.
+import type { ParamValue, RunSpec, TaskSpec } from "../pipeline/types.js";
+
+export interface Job {
+  node: string;
+  key: string;
+  run: RunSpec;
+  root: string;
+  params: Record<string, ParamValue>;
+  inputs: Record<string, string | string[]>;
+  /** temporary output paths the job must create */
+  outputs: Record<string, string | Record<string, string>>;
+  resources?: TaskSpec["resources"];
+}
+
+export type JobResult =
+  | { ok: true }
+  | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string };
+
+export interface Executor {
+  execute(job: Job, log: (line: string) => void): Promise<JobResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+// A worker process: runs TypeScript task modules on request from the pool, one at a
+// time. A crash or OOM here fails the node it was running, never the whole run.
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import type { TaskModule } from "../task.js";
+import { FLOW_VERSION } from "../workspace.js";
+import type { Job } from "./types.js";
+
+type Msg = { type: "run"; job: Job };
+
+const send = (m: unknown) => new Promise<void>((res) => process.send!(m, () => res()));
+
+process.on("message", async (m: Msg) => {
+  if (m.type !== "run") return;
+  const { job } = m;
+  try {
+    if (!("module" in job.run)) throw new Error("worker got a shell job");
+    const mod = await import(pathToFileURL(resolve(job.root, job.run.module)).href);
+    const task: TaskModule = mod.default ?? mod;
+    if (typeof task.run !== "function") throw new Error(`${job.run.module} has no default export with run()`);
+    await task.run({
+      node: job.node, key: job.key, params: job.params, inputs: job.inputs, outputs: job.outputs,
+      root: job.root, flowVersion: FLOW_VERSION,
+      log: (message) => process.send!({ type: "log", line: message }),
+    });
+    await send({ type: "done", result: { ok: true } });
+  } catch (e) {
+    const err = e as Error & { expected?: boolean };
+    await send({
+      type: "done",
+      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack },
+    });
+  }
+});
+process.send!({ type: "ready" });

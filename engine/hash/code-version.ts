@@ -1,0 +1,67 @@
+// A task's code version: the hash of its module and of every local module it imports
+// at run time (transitively), so editing a task — or a helper only it uses — makes
+// exactly its nodes stale. `import type` lines carry no code and are skipped.
+// For a shell task: its argv template plus the files it lists under `code:`.
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, resolve, relative } from "node:path";
+import { canonical, sha256 } from "./canonical.js";
+import type { RunSpec } from "../pipeline/types.js";
+
+const IMPORT = /(?:^|[;\s])(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+function localImports(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    if (m[1]) continue; // import type … from
+    const spec = m[2] ?? m[3];
+    if (!spec || !(spec.startsWith("./") || spec.startsWith("../"))) continue;
+    const base = resolve(dirname(file), spec);
+    const candidates = [base, base.replace(/\.js$/, ".ts"), `${base}.ts`, `${base}/index.ts`];
+    const hit = candidates.find((c) => existsSync(c) && !c.endsWith("/"));
+    if (hit) out.push(hit);
+  }
+  return out;
+}
+
+export function moduleClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    let text: string;
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {
+      continue;
+    }
+    todo.push(...localImports(f, text));
+  }
+  return [...seen].sort();
+}
+
+export class CodeVersions {
+  private memo = new Map<string, { version: string; files: string[] }>();
+  constructor(private readonly root: string) {}
+
+  of(run: RunSpec): { version: string; files: string[] } {
+    const k = canonical(run);
+    let v = this.memo.get(k);
+    if (!v) {
+      v = this.compute(run);
+      this.memo.set(k, v);
+    }
+    return v;
+  }
+
+  private compute(run: RunSpec) {
+    const files = "module" in run
+      ? moduleClosure(resolve(this.root, run.module))
+      : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
+    // Paths are recorded relative to the root so that a moved checkout keeps its keys.
+    const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? sha256(readFileSync(f)) : "missing"]);
+    const version = sha256(canonical({ run: "module" in run ? { module: run.module } : { argv: run.argv }, files: parts }));
+    return { version, files: files.map((f) => relative(this.root, f)) };
+  }
+}

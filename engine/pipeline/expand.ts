@@ -1,0 +1,204 @@
+// Expands tasks over their foreach sets into concrete nodes, resolves every input and
+// output path, links readers to producers by path, and rejects bad graphs at load time.
+import { resolve, relative, isAbsolute } from "node:path";
+import { FlowError } from "../errors.js";
+import { Dag } from "../graph/dag.js";
+import { globWildcards } from "./glob.js";
+import { substitute, type Scope } from "./template.js";
+import type { PipelineSource } from "./source.js";
+import type {
+  NodeInput, NodeOutput, ParamSpec, ParamValue, PipelineSpec, PlanNode, Scalar, TaskSpec,
+} from "./types.js";
+
+export function nodeId(task: string, vars: Record<string, string>): string {
+  const parts = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? `${task}[${parts.join(",")}]` : task;
+}
+
+/** Natural order: numbers numerically, otherwise as text. */
+function naturalCompare(a: string, b: string) {
+  const na = Number(a), nb = Number(b);
+  if (a !== "" && b !== "" && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function resolveSets(
+  src: PipelineSource, spec: PipelineSpec, params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>, root: string, needed: Set<string>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, s] of Object.entries(spec.sets ?? {})) {
+    if (!needed.has(name)) continue;
+    const where = src.locate(["sets", name]);
+    let values: Scalar[];
+    if (s.values) values = s.values;
+    else if (s.param) {
+      const v = params[s.param];
+      if (v === undefined) throw new FlowError("pipeline-invalid", `${where}: unknown param '${s.param}'`);
+      if (Array.isArray(v)) values = v.map((x) => (typeof x === "object" ? JSON.stringify(x) : x));
+      else if (typeof v === "object") values = Object.keys(v);
+      else values = [v];
+    } else {
+      const pattern = substitute(s.glob!, { vars: {}, params, specs, where }, {});
+      const matches = globWildcards(pattern, root);
+      values = [...new Set(matches.map((m) => m.captures[name]).filter((x): x is string => x !== undefined))];
+      if (!pattern.includes(`{${name}}`)) {
+        throw new FlowError("pipeline-invalid", `${where}: glob must capture the set's own name as {${name}}`);
+      }
+      if (values.length === 0) {
+        throw new FlowError("input-missing", `${where}: set '${name}' is empty: no file matches ${pattern}`);
+      }
+    }
+    const strs = [...new Set(values.map(String))].sort(naturalCompare);
+    if (strs.length === 0) throw new FlowError("pipeline-invalid", `${where}: set '${name}' is empty`);
+    for (const v of strs) {
+      if (v === "" || v.includes("/") || v === "..") {
+        throw new FlowError("param-invalid", `${where}: set '${name}' has value ${JSON.stringify(v)}, which cannot name a node or a path`);
+      }
+    }
+    out[name] = strs;
+  }
+  return out;
+}
+
+function product(names: string[], sets: Record<string, string[]>): Record<string, string>[] {
+  let acc: Record<string, string>[] = [{}];
+  for (const n of names) acc = acc.flatMap((a) => sets[n]!.map((v) => ({ ...a, [n]: v })));
+  return acc;
+}
+
+export interface Expanded { nodes: PlanNode[]; deps: Map<string, string[]>; dag: Dag }
+
+export function expand(
+  src: PipelineSource, spec: PipelineSpec, params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>, root: string,
+): Expanded {
+  const taskIds = Object.keys(spec.tasks);
+  // Check references to sets and params before touching the filesystem.
+  const needed = new Set<string>();
+  for (const [tid, t] of Object.entries(spec.tasks)) {
+    for (const s of t.foreach ?? []) {
+      if (!spec.sets?.[s]) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "foreach"])}: unknown set '${s}' (sets: ${Object.keys(spec.sets ?? {}).join(", ") || "none"})`);
+      needed.add(s);
+    }
+    for (const [oname, o] of Object.entries(t.outputs)) {
+      if (typeof o === "object") {
+        if (!spec.sets?.[o.over]) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "outputs", oname, "over"])}: unknown set '${o.over}'`);
+        needed.add(o.over);
+      }
+    }
+    for (const p of t.params ?? []) {
+      if (!(p in params)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "params"])}: unknown param '${p}'`);
+    }
+    for (const [iname, i] of Object.entries(t.inputs ?? {})) {
+      if (typeof i === "object" && !Array.isArray(i)) {
+        const from = spec.tasks[i.from];
+        const at = src.locate(["tasks", tid, "inputs", iname, "from"]);
+        if (!from) throw new FlowError("pipeline-invalid", `${at}: unknown task '${i.from}' (tasks: ${taskIds.join(", ")})`);
+        if (!(i.output in from.outputs)) throw new FlowError("pipeline-invalid", `${at}: task '${i.from}' has no output '${i.output}' (outputs: ${Object.keys(from.outputs).join(", ")})`);
+        for (const k of Object.keys(i.where ?? {})) {
+          if (!(from.foreach ?? []).includes(k)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "inputs", iname, "where"])}: task '${i.from}' has no foreach '${k}'`);
+        }
+      }
+    }
+  }
+  const sets = resolveSets(src, spec, params, specs, root, needed);
+  const abs = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(root, p));
+
+  const nodes: PlanNode[] = [];
+  const byTask = new Map<string, PlanNode[]>();
+  for (const [tid, t] of Object.entries(spec.tasks)) {
+    const list: PlanNode[] = [];
+    for (const vars of product(t.foreach ?? [], sets)) {
+      const scope = (where: (string | number)[]): Scope => ({ vars, params, specs, where: src.locate(["tasks", tid, ...where]) });
+      const outputs: Record<string, NodeOutput> = {};
+      for (const [oname, o] of Object.entries(t.outputs)) {
+        if (typeof o === "string") outputs[oname] = { kind: "file", path: abs(substitute(o, scope(["outputs", oname]), { path: true })) };
+        else {
+          const paths: Record<string, string> = {};
+          for (const v of sets[o.over]!) {
+            paths[v] = abs(substitute(o.path, { ...scope(["outputs", oname]), vars: { ...vars, [o.over]: v } }, { path: true }));
+          }
+          outputs[oname] = { kind: "map", paths };
+        }
+      }
+      const nodeParams: Record<string, ParamValue> = {};
+      for (const p of t.params ?? []) nodeParams[p] = params[p]!;
+      const node: PlanNode = {
+        id: nodeId(tid, vars), task: tid, vars, params: nodeParams, run: t.run,
+        inputs: {}, outputs, resources: t.resources,
+      };
+      list.push(node);
+      nodes.push(node);
+    }
+    byTask.set(tid, list);
+  }
+  // Inputs, now that every node's outputs are known.
+  for (const [tid, t] of Object.entries(spec.tasks)) {
+    for (const node of byTask.get(tid)!) {
+      for (const [iname, i] of Object.entries(t.inputs ?? {})) {
+        const scope: Scope = { vars: node.vars, params, specs, where: src.locate(["tasks", tid, "inputs", iname]) };
+        node.inputs[iname] = resolveInput(i, scope, byTask, abs);
+      }
+    }
+  }
+  // Producers by path: two nodes may not claim one file.
+  const producer = new Map<string, string>();
+  for (const n of nodes) {
+    for (const o of Object.values(n.outputs)) {
+      for (const p of o.kind === "file" ? [o.path] : Object.values(o.paths)) {
+        const other = producer.get(p);
+        if (other) {
+          throw new FlowError("pipeline-invalid",
+            `${src.locate(["tasks", n.task, "outputs"])}: output ${rel(root, p)} is claimed by both ${other} and ${n.id}`);
+        }
+        producer.set(p, n.id);
+      }
+    }
+  }
+  const deps = new Map<string, string[]>();
+  for (const n of nodes) {
+    const ds = new Set<string>();
+    for (const i of Object.values(n.inputs)) {
+      for (const p of i.kind === "file" ? [i.path] : i.paths) {
+        const prod = producer.get(p);
+        if (prod === n.id) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", n.task, "inputs"])}: ${n.id} reads its own output ${rel(root, p)}`);
+        if (prod) ds.add(prod);
+      }
+    }
+    deps.set(n.id, [...ds]);
+  }
+  const dag = new Dag(nodes.map((n) => n.id), deps);
+  const cycle = dag.findCycle();
+  if (cycle) {
+    const task = cycle[0]!.replace(/\[.*$/, "");
+    throw new FlowError("pipeline-invalid", `${src.locate(["tasks", task])}: dependency cycle: ${cycle.join(" -> ")}`);
+  }
+  const order = dag.topoOrder(nodes.map((n) => n.id));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return { nodes: order.map((id) => byId.get(id)!), deps, dag };
+}
+
+function resolveInput(
+  i: TaskSpec["inputs"] extends Record<string, infer I> | undefined ? I : never,
+  scope: Scope, byTask: Map<string, PlanNode[]>, abs: (p: string) => string,
+): NodeInput {
+  if (typeof i === "string") return { kind: "file", path: abs(substitute(i, scope, { path: true })) };
+  if (Array.isArray(i)) return { kind: "list", paths: i.map((x) => abs(substitute(x, scope, { path: true }))) };
+  const where = Object.fromEntries(Object.entries(i.where ?? {}).map(([k, v]) => [k, substitute(v, scope)]));
+  const paths: string[] = [];
+  for (const n of byTask.get(i.from)!) {
+    if (!Object.entries(where).every(([k, v]) => n.vars[k] === v)) continue;
+    const o = n.outputs[i.output]!;
+    paths.push(...(o.kind === "file" ? [o.path] : Object.values(o.paths)));
+  }
+  if (paths.length === 0) {
+    throw new FlowError("pipeline-invalid", `${scope.where}: no node of task '${i.from}' matches ${JSON.stringify(where)}`);
+  }
+  return { kind: "list", paths };
+}
+
+export function rel(root: string, p: string): string {
+  const r = relative(root, p);
+  return r.startsWith("..") || isAbsolute(r) ? p : r;
+}

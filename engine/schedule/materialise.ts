@@ -1,0 +1,70 @@
+// Moving results between a job's temp folder, the object store and the workspace.
+import { join, basename } from "node:path";
+import { existsSync, rmSync, mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { hashFile } from "../hash/file-hash.js";
+import type { PlanNode } from "../pipeline/types.js";
+import type { OutputHashes } from "../store/index.js";
+import type { Workspace } from "../workspace.js";
+
+/** Temp output paths for a job: same base names (tasks may look at extensions). */
+export function tempOutputs(ws: Workspace, n: PlanNode, key: string) {
+  const dir = join(ws.tmpDir, `${key.slice(0, 16)}-${randomBytes(4).toString("hex")}`);
+  const paths: Record<string, string | Record<string, string>> = {};
+  for (const [name, o] of Object.entries(n.outputs)) {
+    if (o.kind === "file") {
+      mkdirSync(join(dir, name), { recursive: true });
+      paths[name] = join(dir, name, basename(o.path));
+    } else {
+      const m: Record<string, string> = {};
+      for (const [member, p] of Object.entries(o.paths)) {
+        mkdirSync(join(dir, name, member), { recursive: true });
+        m[member] = join(dir, name, member, basename(p));
+      }
+      paths[name] = m;
+    }
+  }
+  return { dir, paths };
+}
+
+/** Hashes a finished job's outputs and moves them into the object store. */
+export function storeOutputs(ws: Workspace, temp: Record<string, string | Record<string, string>>): OutputHashes | string {
+  const hashes: OutputHashes = {};
+  const missing: string[] = [];
+  const each = (p: string) => {
+    if (!existsSync(p)) {
+      missing.push(basename(p));
+      return "";
+    }
+    const h = hashFile(p);
+    ws.objects.put(p, h);
+    return h;
+  };
+  for (const [name, t] of Object.entries(temp)) {
+    hashes[name] = typeof t === "string" ? each(t) : Object.fromEntries(Object.entries(t).map(([m, p]) => [m, each(p)]));
+  }
+  return missing.length ? `task did not write its output(s): ${missing.join(", ")}` : hashes;
+}
+
+/** Copies a node's outputs from the store into the workspace, verifying every byte. */
+export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes): { ok: true } | { ok: false; corrupt: string[] } {
+  const corrupt: string[] = [];
+  const pairs: [string, string][] = [];
+  for (const [name, o] of Object.entries(n.outputs)) {
+    const h = hashes[name];
+    if (o.kind === "file" && typeof h === "string") pairs.push([o.path, h]);
+    else if (o.kind === "map" && h && typeof h === "object") for (const [m, p] of Object.entries(o.paths)) pairs.push([p, h[m] ?? ""]);
+    else corrupt.push(name);
+  }
+  for (const [p, h] of pairs) {
+    // Already holding the right bytes (per the stat cache): leave the file alone.
+    if (ws.stat.peek(p) === h) continue;
+    if (ws.objects.restore(h, p)) ws.stat.remember(p, h);
+    else corrupt.push(p);
+  }
+  return corrupt.length ? { ok: false, corrupt } : { ok: true };
+}
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,181 @@
+// Runs the stale part of the graph in dependency order, `jobs` at a time: each node is
+// found up to date, restored from the cache, or executed; results are stored by content
+// hash, materialised, and recorded. A failure fails that node and what depends on it.
+import { hostname } from "node:os";
+import { relative } from "node:path";
+import type { Pipeline, PlanNode } from "../pipeline/types.js";
+import { inputPaths } from "../pipeline/types.js";
+import { Planner } from "../plan/plan.js";
+import type { Workspace } from "../workspace.js";
+import { FLOW_VERSION } from "../workspace.js";
+import type { Executor } from "../exec/types.js";
+import type { Logger, Summary } from "../report/events.js";
+import type { OutputHashes } from "../store/index.js";
+import { tempOutputs, storeOutputs, restoreOutputs, removeDir } from "./materialise.js";
+import type { Dag } from "../graph/dag.js";
+
+export interface RunOptions {
+  jobs: number;
+  keepGoing: boolean;
+  /** restrict to these nodes (and what they need) */
+  selection?: Set<string>;
+}
+
+export async function runPipeline(
+  pipeline: Pipeline & { dag: Dag }, ws: Workspace, executor: Executor, logger: Logger, opts: RunOptions,
+): Promise<Summary> {
+  const t0 = Date.now();
+  const planner = new Planner(pipeline, ws);
+  const wanted = opts.selection ? pipeline.dag.closureUp(opts.selection) : undefined;
+  const nodes = pipeline.nodes.filter((n) => !wanted || wanted.has(n.id));
+  const summary: Summary = { ran: [], restored: [], upToDate: [], failed: [], skipped: [], wallMs: 0 };
+  logger.emit({ type: "plan", total: nodes.length });
+
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const waiting = new Map(nodes.map((n) => [n.id, pipeline.deps.get(n.id)!.filter((d) => byId.has(d)).length]));
+  const ready: PlanNode[] = nodes.filter((n) => waiting.get(n.id) === 0);
+  const bad = new Set<string>(); // failed or skipped
+  const invalidated = planner.invalidated;
+  let stopping = false;
+  let running = 0;
+
+  const finish = (n: PlanNode) => {
+    for (const d of pipeline.dag.downstreamOf(n.id)) {
+      if (!byId.has(d)) continue;
+      const w = waiting.get(d)! - 1;
+      waiting.set(d, w);
+      if (w === 0) ready.push(byId.get(d)!);
+    }
+  };
+
+  const processNode = async (n: PlanNode) => {
+    const start = Date.now();
+    const failedDeps = pipeline.deps.get(n.id)!.filter((d) => bad.has(d));
+    if (failedDeps.length || stopping) {
+      bad.add(n.id);
+      const why = failedDeps.length ? `upstream ${failedDeps[0]} failed` : "run stopped after a failure";
+      summary.skipped.push(n.id);
+      logger.emit({ type: "node-done", id: n.id, outcome: "skipped", ms: 0, error: why });
+      return;
+    }
+    const st = await planner.status(n);
+    if (st.state === "up-to-date") {
+      summary.upToDate.push(n.id);
+      logger.emit({ type: "node-done", id: n.id, outcome: "up-to-date", ms: 0 });
+      return;
+    }
+    if (!st.key) {
+      // Only an external input can block here (upstreams are done): a missing file.
+      bad.add(n.id);
+      const error = st.reasons.join("; ");
+      summary.failed.push({ id: n.id, error });
+      logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: 0, error });
+      return;
+    }
+    if (st.state === "restorable" && st.entry) {
+      logger.emit({ type: "node-start", id: n.id, action: "restore" });
+      const r = restoreOutputs(ws, n, st.entry.outputs);
+      if (r.ok) {
+        record(n, st.key, st.code.version, st.inputs!, st.entry.outputs);
+        summary.restored.push(n.id);
+        logger.emit({ type: "node-done", id: n.id, outcome: "restored", ms: Date.now() - start });
+        return;
+      }
+      logger.emit({ type: "warn", message: `${n.id}: cache object corrupt (hash mismatch): ${r.corrupt.map((p) => relative(pipeline.root, p)).join(", ")}; discarded, recomputing` });
+      await ws.index.delete(st.key);
+    }
+    // Execute.
+    logger.emit({ type: "node-start", id: n.id, action: "run" });
+    const startedAt = new Date().toISOString();
+    const tmp = tempOutputs(ws, n, st.key);
+    let error: string | undefined;
+    let detail: string | undefined;
+    let hashes: OutputHashes | undefined;
+    try {
+      const res = await executor.execute({
+        node: n.id, key: st.key, run: n.run, root: pipeline.root,
+        params: { ...n.params, ...n.vars },
+        inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
+        outputs: tmp.paths, resources: n.resources,
+      }, (line) => logger.emit({ type: "node-log", id: n.id, line }));
+      if (!res.ok) {
+        error = res.message;
+        detail = res.detail;
+      } else {
+        const stored = storeOutputs(ws, tmp.paths);
+        if (typeof stored === "string") error = stored;
+        else {
+          hashes = stored;
+          await ws.index.set(st.key, { outputs: hashes, node: n.id, at: new Date().toISOString() });
+          const r = restoreOutputs(ws, n, hashes);
+          if (!r.ok) error = `could not materialise outputs: ${r.corrupt.join(", ")}`;
+        }
+      }
+    } catch (e) {
+      error = (e as Error).message;
+      detail = (e as Error).stack;
+    } finally {
+      removeDir(tmp.dir);
+    }
+    ws.records.append({
+      node: n.id, task: n.task, vars: n.vars, key: st.key, code: st.code, params: n.params,
+      inputs: Object.entries(n.inputs).flatMap(([name, i]) => inputPaths(i).map((p, k) => {
+        const h = st.inputs![name];
+        return { name, path: relative(pipeline.root, p), hash: Array.isArray(h) ? h[k]! : h! };
+      })),
+      outputs: hashes ? Object.entries(n.outputs).flatMap(([name, o]) => {
+        const h = hashes![name]!;
+        return o.kind === "file" ? [{ name, path: relative(pipeline.root, o.path), hash: h as string }]
+          : Object.entries(o.paths).map(([m, p]) => ({ name, path: relative(pipeline.root, p), hash: (h as Record<string, string>)[m]! }));
+      }) : [],
+      start: startedAt, end: new Date().toISOString(), host: hostname(), pid: process.pid,
+      status: error ? "failed" : "ok", error, flowVersion: FLOW_VERSION,
+    });
+    if (error) {
+      bad.add(n.id);
+      summary.failed.push({ id: n.id, error });
+      logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: Date.now() - start, error, detail });
+      if (!opts.keepGoing) stopping = true;
+      return;
+    }
+    record(n, st.key, st.code.version, st.inputs!, hashes!);
+    summary.ran.push(n.id);
+    logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start });
+  };
+
+  const record = (n: PlanNode, key: string, code: string, inputs: Record<string, string | string[]>, outputs: OutputHashes) => {
+    planner.known.set(n.id, outputs);
+    ws.state.put({
+      id: n.id, key, code, params: { ...n.params, ...n.vars }, inputs,
+      inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
+      outputs, at: new Date().toISOString(),
+    });
+    if (invalidated.delete(n.id)) ws.state.setInvalidated(invalidated);
+  };
+
+  await new Promise<void>((resolveAll) => {
+    const pump = () => {
+      while (running < opts.jobs && ready.length) {
+        const n = ready.shift()!;
+        running++;
+        processNode(n)
+          .catch((e) => {
+            bad.add(n.id);
+            summary.failed.push({ id: n.id, error: (e as Error).message });
+            logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: 0, error: (e as Error).message, detail: (e as Error).stack });
+            if (!opts.keepGoing) stopping = true;
+          })
+          .finally(() => {
+            running--;
+            finish(n);
+            pump();
+          });
+      }
+      if (running === 0 && ready.length === 0) resolveAll();
+    };
+    pump();
+  });
+  ws.stat.save();
+  summary.wallMs = Date.now() - t0;
+  return summary;
+}

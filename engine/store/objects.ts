@@ -1,0 +1,126 @@
+// Content-addressed object store: cache/objects/ab/abcdef… holds a file whose sha256
+// is its name. Objects are written to a temp name and renamed, so a crash leaves either
+// nothing or a complete object; every restore re-hashes while it copies.
+import { createHash } from "node:crypto";
+import {
+  mkdirSync, renameSync, existsSync, unlinkSync, openSync, readSync, writeSync, closeSync,
+  readdirSync, statSync, chmodSync, fsyncSync,
+} from "node:fs";
+import { join, dirname } from "node:path";
+import { tempSibling } from "./atomic.js";
+
+const CHUNK = 4 << 20;
+
+export class ObjectStore {
+  constructor(readonly dir: string) {}
+
+  path(hash: string) {
+    return join(this.dir, hash.slice(0, 2), hash);
+  }
+
+  has(hash: string) {
+    return existsSync(this.path(hash));
+  }
+
+  /** Moves (or copies) a finished file into the store under its known hash. */
+  put(file: string, hash: string) {
+    const dest = this.path(hash);
+    if (existsSync(dest)) return;
+    mkdirSync(dirname(dest), { recursive: true });
+    const tmp = tempSibling(dest);
+    try {
+      renameSync(file, tmp);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+      copyHashing(file, tmp);
+    }
+    fsyncFile(tmp);
+    chmodSync(tmp, 0o444);
+    renameSync(tmp, dest);
+  }
+
+  /**
+   * Copies an object to `dest` (atomically), hashing on the way. A mismatch means the
+   * object is corrupt: it is deleted and false returned, the destination untouched.
+   */
+  restore(hash: string, dest: string): boolean {
+    const src = this.path(hash);
+    if (!existsSync(src)) return false;
+    mkdirSync(dirname(dest), { recursive: true });
+    const tmp = tempSibling(dest);
+    let got: string;
+    try {
+      got = copyHashing(src, tmp);
+    } catch (e) {
+      try { unlinkSync(tmp); } catch { /* nothing written */ }
+      throw e;
+    }
+    if (got !== hash) {
+      unlinkSync(tmp);
+      try { unlinkSync(src); } catch { /* already gone */ }
+      return false;
+    }
+    renameSync(tmp, dest);
+    return true;
+  }
+
+  /** Every object hash in the store (for gc). */
+  *list(): Generator<string> {
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const s of shards) {
+      if (!/^[0-9a-f]{2}$/.test(s)) continue;
+      for (const f of readdirSync(join(this.dir, s))) if (/^[0-9a-f]{64}$/.test(f)) yield f;
+    }
+  }
+
+  /** Temp files left by writers that died (for gc). */
+  *strays(): Generator<string> {
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const s of shards) {
+      for (const f of readdirSync(join(this.dir, s))) if (f.includes(".tmp-")) yield join(this.dir, s, f);
+    }
+  }
+
+  remove(hash: string) {
+    try { unlinkSync(this.path(hash)); } catch { /* gone */ }
+  }
+
+  size(hash: string) {
+    return statSync(this.path(hash)).size;
+  }
+}
+
+function copyHashing(src: string, dest: string): string {
+  const h = createHash("sha256");
+  const inFd = openSync(src, "r");
+  const outFd = openSync(dest, "w", 0o644);
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(inFd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      let off = 0;
+      while (off < n) off += writeSync(outFd, buf, off, n - off);
+    }
+  } finally {
+    closeSync(inFd);
+    closeSync(outFd);
+  }
+  return h.digest("hex");
+}
+
+function fsyncFile(p: string) {
+  const fd = openSync(p, "r");
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}

@@ -1,0 +1,54 @@
+// Everything a command needs about where things live: the workspace (.flow/: state,
+// stat cache, lock) and the cache (objects, index, records), injected into the planner
+// and the scheduler so tests can point them anywhere.
+import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { StatCache } from "./hash/file-hash.js";
+import { CodeVersions } from "./hash/code-version.js";
+import { ObjectStore } from "./store/objects.js";
+import { ActionIndex } from "./store/index.js";
+import { WorkspaceState } from "./store/workspace-state.js";
+import { Records } from "./records/records.js";
+import { Lock } from "./lock/lock.js";
+
+export const FLOW_VERSION: string = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"),
+).version;
+
+export interface WorkspaceOptions { cacheDir?: string; cacheUrl?: string }
+
+export class Workspace {
+  readonly flowDir: string;
+  readonly cacheDir: string;
+  readonly stat: StatCache;
+  readonly code: CodeVersions;
+  readonly objects: ObjectStore;
+  readonly state: WorkspaceState;
+  readonly records: Records;
+  readonly lock: Lock;
+  readonly tmpDir: string;
+
+  private constructor(readonly root: string, readonly index: ActionIndex, opts: WorkspaceOptions) {
+    this.flowDir = join(root, ".flow");
+    this.cacheDir = resolve(root, opts.cacheDir ?? "cache");
+    this.stat = new StatCache(join(this.flowDir, "stat-cache.json"));
+    this.code = new CodeVersions(root);
+    this.objects = new ObjectStore(join(this.cacheDir, "objects"));
+    this.state = new WorkspaceState(this.flowDir);
+    this.records = new Records(join(this.cacheDir, "records"));
+    this.lock = new Lock(join(this.flowDir, "lock"));
+    this.tmpDir = join(this.flowDir, "tmp");
+  }
+
+  static async open(root: string, opts: WorkspaceOptions = {}): Promise<Workspace> {
+    const cacheDir = resolve(root, opts.cacheDir ?? "cache");
+    const index = await ActionIndex.open(join(cacheDir, "index"), opts.cacheUrl);
+    return new Workspace(root, index, opts);
+  }
+
+  async close() {
+    this.stat.save();
+    await this.index.close();
+  }
+}
