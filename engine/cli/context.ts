@@ -11,7 +11,7 @@ export interface Common {
 }
 
 export async function openContext(o: Common) {
-  const pipeline = loadPipeline(o.file, { sets: parseSets(o.set ?? []) });
+  const pipeline = await loadPipeline(o.file, { sets: parseSets(o.set ?? []) });
   const ws = await Workspace.open(pipeline.root, {
     cacheDir: o["cache-dir"] ?? process.env.FLOW_CACHE_DIR,
     cacheUrl: o["cache-url"] ?? process.env.FLOW_CACHE_URL,

@@ -88,7 +88,8 @@ export function expand(
       }
     }
     for (const p of t.params ?? []) {
-      if (!(p in params)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "params"])}: unknown param '${p}'`);
+      const root = paramRef(p).path.split(".")[0]!;
+      if (!(root in params)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "params"])}: unknown param '${root}'`);
     }
     for (const [iname, i] of Object.entries(t.inputs ?? {})) {
       if (typeof i === "object" && !Array.isArray(i)) {
@@ -123,7 +124,10 @@ export function expand(
         }
       }
       const nodeParams: Record<string, ParamValue> = {};
-      for (const p of t.params ?? []) nodeParams[p] = params[p]!;
+      for (const p of t.params ?? []) {
+        const { alias, path } = paramRef(p);
+        nodeParams[alias] = lookupParam(params, substitute(path, scope(["params"])), src.locate(["tasks", tid, "params"]));
+      }
       const node: PlanNode = {
         id: nodeId(tid, vars), task: tid, vars, params: nodeParams, run: t.run,
         inputs: {}, outputs, resources: t.resources,
@@ -177,6 +181,23 @@ export function expand(
   const order = dag.topoOrder(nodes.map((n) => n.id));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return { nodes: order.map((id) => byId.get(id)!), deps, dag };
+}
+
+/** "name", "name.key.${var}" or "alias=name.key": only that slice enters the key. */
+export function paramRef(p: string): { alias: string; path: string } {
+  const eq = p.indexOf("=");
+  if (eq > 0) return { alias: p.slice(0, eq), path: p.slice(eq + 1) };
+  return { alias: p, path: p };
+}
+
+function lookupParam(params: Record<string, ParamValue>, path: string, where: string): ParamValue {
+  const [root, ...keys] = path.split(".");
+  let v: ParamValue | undefined = params[root!];
+  for (const k of keys) {
+    v = v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, ParamValue>)[k] : undefined;
+    if (v === undefined) throw new FlowError("pipeline-invalid", `${where}: param ${path} does not exist`);
+  }
+  return v!;
 }
 
 function resolveInput(

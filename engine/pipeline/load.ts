@@ -1,16 +1,22 @@
-// pipeline.yaml → validated spec → params → expanded nodes. Everything that can be
-// wrong with the file is found here, before anything runs.
+// pipeline.yaml → validated spec → params → (prepare) → expanded nodes. Everything
+// that can be wrong with the file is found here, before anything runs.
 import { dirname, resolve } from "node:path";
 import { readPipelineSource } from "./source.js";
 import { validatePipeline } from "./validate.js";
 import { paramSpecs, resolveParams } from "./params.js";
 import { expand } from "./expand.js";
+import { runPrepare } from "./prepare.js";
 import type { Pipeline } from "./types.js";
 import type { Dag } from "../graph/dag.js";
 
-export interface LoadOptions { sets?: Record<string, string> }
+export interface LoadOptions {
+  sets?: Record<string, string>;
+  /** run `prepare:` steps (default true) */
+  prepare?: boolean;
+  log?: (m: string) => void;
+}
 
-export function loadPipeline(file: string, opts: LoadOptions = {}): Pipeline & { dag: Dag } {
+export async function loadPipeline(file: string, opts: LoadOptions = {}): Promise<Pipeline & { dag: Dag }> {
   const abs = resolve(file);
   const src = readPipelineSource(abs);
   src.file = file; // messages name the file as the user gave it
@@ -18,6 +24,7 @@ export function loadPipeline(file: string, opts: LoadOptions = {}): Pipeline & {
   const specs = paramSpecs(spec);
   const params = resolveParams(src, specs, opts.sets ?? {});
   const root = dirname(abs);
+  if (opts.prepare !== false) await runPrepare(src, spec, root, params, specs, opts.log ?? ((m) => process.stderr.write(`${m}\n`)));
   const { nodes, deps, dag } = expand(src, spec, params, specs, root);
   return { file: abs, root, spec, params, paramSpecs: specs, nodes, deps, dag };
 }

@@ -40,6 +40,7 @@ export interface PipelineSpec {
   sets?: Record<string, SetSpec>;
   tasks: Record<string, TaskSpec>;
   commands?: Record<string, { module: string; description?: string }>;
+  prepare?: { creates: string; command: string; args?: string[] }[];
 }
 
 /** A node input after expansion: one file, or a list (a gather over other nodes). */

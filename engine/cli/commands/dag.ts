@@ -15,7 +15,7 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
   const fmt = values.format ?? "dot";
   if (fmt !== "dot" && fmt !== "mermaid") throw new FlowError("usage", `--format ${fmt}: expected dot or mermaid`);
   const { file } = splitFile(positionals);
-  const p = loadPipeline(file, { sets: parseSets(values.set ?? []) });
+  const p = await loadPipeline(file, { sets: parseSets(values.set ?? []) });
   const edges = new Set<string>();
   const names = values.tasks ? [...new Set(p.nodes.map((n) => n.task))] : p.nodes.map((n) => n.id);
   const label = (id: string) => (values.tasks ? p.nodes.find((n) => n.id === id)!.task : id);

@@ -1,0 +1,92 @@
+// Presentation clean-up over all sessions (DESIGN §4.2–4.4): whole-movie merge, the
+// median-duration filter, and blank/invalid removal.
+import type { Cell, Presentation } from "./nwb/presentations.js";
+
+export interface Row extends Presentation { session: number }
+
+export const isMovie = (name: string) => name.startsWith("natural_movie");
+
+/**
+ * Natural movies are one row per frame: each run of frames (a new movie starts where
+ * the frame number decreases, within one session and stimulus name) becomes one row —
+ * id, block and params of the first frame, start = min start, stop = max stop,
+ * duration = the sum of frame durations (a dropped frame shows up as a short movie).
+ */
+export function mergeWholeMovies(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  const open = new Map<string, { row: Row; lastFrame: number }>();
+  for (const r of rows) {
+    if (!isMovie(r.stimulus_name)) {
+      out.push(r);
+      continue;
+    }
+    const key = `${r.session}\u0000${r.stimulus_name}`;
+    const frame = Number(r.params.frame);
+    const cur = open.get(key);
+    if (cur && frame >= cur.lastFrame) {
+      const m = cur.row;
+      m.start_time = Math.min(m.start_time, r.start_time);
+      m.stop_time = Math.max(m.stop_time, r.stop_time);
+      m.duration += r.duration;
+      cur.lastFrame = frame;
+    } else {
+      const m: Row = { ...r, params: { ...r.params } };
+      out.push(m);
+      open.set(key, { row: m, lastFrame: frame });
+    }
+  }
+  return out;
+}
+
+/** numpy.median: the middle value, or the mean of the middle two. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+export interface MedianResult {
+  kept: Row[];
+  medians: Map<string, number>;
+  summary: { stimulus_name: string; before: number; after: number; removed: number; percent: number }[];
+}
+
+/** Keeps |duration − median| < threshold, per stimulus name over all sessions. */
+export function medianFilter(rows: Row[], thresholdMovie: number, thresholdOther: number): MedianResult {
+  const byName = new Map<string, number[]>();
+  for (const r of rows) {
+    if (!byName.has(r.stimulus_name)) byName.set(r.stimulus_name, []);
+    byName.get(r.stimulus_name)!.push(r.duration);
+  }
+  const medians = new Map([...byName].map(([n, ds]) => [n, median(ds)]));
+  const kept = rows.filter((r) => {
+    const th = isMovie(r.stimulus_name) ? thresholdMovie : thresholdOther;
+    return Math.abs(r.duration - medians.get(r.stimulus_name)!) < th;
+  });
+  const after = new Map<string, number>();
+  for (const r of kept) after.set(r.stimulus_name, (after.get(r.stimulus_name) ?? 0) + 1);
+  const summary = [...byName].map(([name, ds]) => {
+    const a = after.get(name) ?? 0;
+    const removed = ds.length - a;
+    return { stimulus_name: name, before: ds.length, after: a, removed, percent: Math.round((removed / ds.length) * 100 * 100) / 100 };
+  });
+  return { kept, medians, summary };
+}
+
+export const isMissing = (v: Cell | undefined) =>
+  v === null || v === undefined || v === "" || v === "null" || v === "N/A" || (typeof v === "number" && Number.isNaN(v));
+
+/**
+ * Drops blank trials: a presentation whose relevant parameters include a missing value
+ * (gratings' and dot motion's blank sweeps), and natural_scenes frame −1.
+ */
+export function removeBlanks(rows: Row[], relevant: (name: string) => string[] | undefined): Row[] {
+  return rows.filter((r) => {
+    const params = relevant(r.stimulus_name);
+    if (!params) return true;
+    if (params.some((p) => isMissing(r.params[p]))) return false;
+    if (r.stimulus_name === "natural_scenes" && Number(r.params.frame) === -1) return false;
+    return true;
+  });
+}

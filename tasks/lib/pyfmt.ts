@@ -1,0 +1,65 @@
+// Numbers and CSV cells written the way Python/pandas write them (repr of a float:
+// "118.0", "1e-05", "nan" as an empty cell), so our CSVs read like the original's.
+
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const e = x.toExponential(); // shortest round-trip digits
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e)!;
+  const [, sign, d0, rest = "", expS] = m;
+  const exp = Number(expS);
+  const digits = d0! + rest;
+  if (exp >= -4 && exp < 16) {
+    let s: string;
+    if (exp >= 0) {
+      const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+      const frac = digits.slice(exp + 1);
+      s = `${intPart}.${frac || "0"}`;
+    } else {
+      s = `0.${"0".repeat(-exp - 1)}${digits}`;
+    }
+    return sign + s;
+  }
+  const mant = rest ? `${d0}.${rest}` : d0!;
+  return `${sign}${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+
+export type Cell = string | number | boolean | null | undefined;
+
+export function csvCell(v: Cell, opts: { int?: boolean } = {}): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "";
+    return opts.int && Number.isInteger(v) ? String(v) : pyFloat(v);
+  }
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Writes rows as CSV text; `ints` names columns written as integers. */
+export function toCsv(columns: string[], rows: Cell[][], ints: Set<string> = new Set()): string {
+  const lines = [columns.map((c) => csvCell(c)).join(",")];
+  for (const r of rows) lines.push(r.map((v, i) => csvCell(v, { int: ints.has(columns[i]!) })).join(","));
+  return lines.join("\n") + "\n";
+}
+
+/** Parses CSV text written by toCsv (or pandas): quoted cells, "" escapes. */
+export function parseCsv(text: string): { columns: string[]; rows: string[][] } {
+  const out: string[][] = [];
+  let row: string[] = [], cell = "", q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (q) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { cell += '"'; i++; } else q = false;
+      } else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\n") { row.push(cell); out.push(row); row = []; cell = ""; }
+    else if (ch !== "\r") cell += ch;
+  }
+  if (cell !== "" || row.length) { row.push(cell); out.push(row); }
+  const [columns = [], ...rows] = out;
+  return { columns, rows };
+}

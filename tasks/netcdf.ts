@@ -1,0 +1,111 @@
+// The output contract (DESIGN §4.1): one HDF5 file per stimulus type, readable by
+// xarray (h5netcdf and netcdf4 engines). Every group is a self-contained netCDF group:
+// its coordinates are dimension scales, attached by absolute path to every variable.
+// Writes happen with a frozen clock so the same inputs give the same bytes.
+import { h5, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
+import { readCube, unpack, type Cube } from "./lib/cube.js";
+
+export interface WriteOptions {
+  stimulus: string;
+  gzip: number;
+  /** keep only structures whose acronym matches (the natural-visual subset) */
+  structures?: RegExp;
+  flowVersion: string;
+  nodeKey: string;
+  /** bytes per spike_data chunk (whole presentations per chunk) */
+  chunkBytes?: number;
+}
+
+const nan = (v: number | null) => (v === null ? NaN : v);
+
+function coord(g: H5Group, name: string, data: BigInt64Array | Float64Array, attrs: Record<string, string> = {}) {
+  const d = g.create_dataset({ name, data });
+  for (const [k, v] of Object.entries(attrs)) d.create_attribute(k, v);
+  d.make_scale(name);
+}
+
+function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Float64Array, dims: string[], shape: number[],
+  opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, string> }) {
+  const d = g.create_dataset({
+    name, data, shape, dtype: opts.dtype, chunks: opts.chunks ?? null,
+    ...(opts.gzip ? { compression: "gzip" as const, compression_opts: opts.gzip } : {}),
+  });
+  for (const [k, v] of Object.entries(opts.attrs ?? {})) d.create_attribute(k, v);
+  dims.forEach((dim, i) => d.attach_scale(i, `${g.path}/${dim}`));
+}
+
+/** Writes the stimulus file from the cubes of every session (in the given order). */
+export async function writeStimulusFile(path: string, cubePaths: string[], o: WriteOptions): Promise<{ sessions: number; groups: number }> {
+  const lib = await h5();
+  let groups = 0, sessions = 0;
+  const cubes = cubePaths.map((p) => readCube(p)).filter((c) => c.header.presentations.ids.length > 0);
+  withFrozenClock(() => {
+    const f = new lib.File(path, "w");
+    try {
+      f.create_attribute("flow_version", o.flowVersion);
+      f.create_attribute("flow_node_key", o.nodeKey);
+      f.create_attribute("stimulus_type", o.stimulus);
+      for (const cube of cubes) {
+        const structs = cube.header.structures.filter((s) => !o.structures || o.structures.test(s.name));
+        if (structs.length === 0) continue;
+        const sg = f.create_group(`session_${cube.header.session}`);
+        sessions++;
+        for (const s of structs) {
+          writeStructure(sg.create_group(s.name), cube, s.name, o);
+          groups++;
+        }
+      }
+    } finally {
+      f.close();
+    }
+  });
+  return { sessions, groups };
+}
+
+function writeStructure(g: H5Group, cube: Cube, structure: string, o: WriteOptions) {
+  const h = cube.header;
+  const P = h.presentations.ids.length, T = h.n_bins;
+  const s = h.structures.find((x) => x.name === structure)!;
+  const U = s.unit_ids.length;
+  const pid = i64(h.presentations.ids);
+  const time = Float64Array.from(h.time);
+  const timeAttrs = { units: "s", long_name: "bin centre, relative to stimulus onset" };
+
+  const sd = g.create_group("spike_data");
+  coord(sd, "presentation_id", pid);
+  coord(sd, "unit_id", i64(s.unit_ids));
+  coord(sd, "time", time, timeAttrs);
+  const cp = Math.max(1, Math.min(P, Math.floor((o.chunkBytes ?? 1 << 20) / (U * T))));
+  variable(sd, "spike_data", unpack(cube.spikes.get(structure)!, U, T, 0, P), ["presentation_id", "unit_id", "time"], [P, U, T], {
+    dtype: "<B", chunks: [cp, U, T], gzip: o.gzip,
+    attrs: { long_name: "spike in bin (1) or not (0)", description: "1 if the unit fired at least once in the bin [left, right] (both edges inclusive)" },
+  });
+
+  const sp = g.create_group("speed");
+  coord(sp, "presentation_id", pid);
+  coord(sp, "time", time, timeAttrs);
+  const cf = Math.max(1, Math.min(P, Math.floor((1 << 18) / T)));
+  variable(sp, "speed", cube.speed, ["presentation_id", "time"], [P, T], {
+    dtype: "<f", chunks: [cf, T], gzip: o.gzip, attrs: { units: "cm/s", long_name: "running speed, linearly interpolated at bin centres" },
+  });
+
+  if (h.pupil_columns.length) {
+    const pg = g.create_group("pupil_data");
+    coord(pg, "presentation_id", pid);
+    coord(pg, "time", time, timeAttrs);
+    for (const c of h.pupil_columns) {
+      variable(pg, c, cube.pupil.get(c)!, ["presentation_id", "time"], [P, T], { dtype: "<f", chunks: [cf, T], gzip: o.gzip });
+    }
+  }
+
+  const pr = g.create_group("presentations");
+  coord(pr, "presentation_id", pid);
+  const pres = h.presentations;
+  const cols: [string, (number | null)[]][] = [
+    ["stimulus_block", pres.stimulus_block], ["start_time", pres.start_time], ["stop_time", pres.stop_time], ["duration", pres.duration],
+    ...Object.entries(pres.params),
+  ];
+  for (const [name, values] of cols) {
+    variable(pr, name, Float64Array.from(values, nan), ["presentation_id"], [P], { dtype: "<d", attrs: name.endsWith("_time") || name === "duration" ? { units: "s" } : {} });
+  }
+}

@@ -1,0 +1,29 @@
+// Per session: the AllenSDK stimulus_presentations table, minus the stimulus names the
+// dataset never uses (spontaneous, shuffled movies, invalid presentations).
+import { defineTask, TaskError } from "../../engine/task.js";
+import { Nwb } from "../nwb/open.js";
+import { readPresentations, type Presentation } from "../nwb/presentations.js";
+import { writeJson } from "../lib/json.js";
+
+export interface SessionPresentations { session: number; presentations: Presentation[] }
+
+export default defineTask({
+  async run(ctx) {
+    const nwb = await Nwb.open(ctx.inputs.nwb as string);
+    try {
+      const drop = ctx.params.drop_names as string[];
+      const all = readPresentations(nwb);
+      for (const p of all) {
+        if (!Number.isFinite(p.start_time) || !Number.isFinite(p.stop_time)) {
+          throw new TaskError(`${nwb.path}: presentation ${p.stimulus_presentation_id} (${p.stimulus_name}) has start_time ${p.start_time}, stop_time ${p.stop_time}`);
+        }
+      }
+      const kept = all.filter((p) => !drop.some((d) => p.stimulus_name.includes(d)));
+      const out: SessionPresentations = { session: Number(ctx.params.session), presentations: kept };
+      writeJson(ctx.outputs.table as string, out);
+      ctx.log(`${all.length} presentations, ${kept.length} after dropping ${drop.join("/")}`);
+    } finally {
+      nwb.close();
+    }
+  },
+});

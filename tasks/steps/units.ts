@@ -1,0 +1,28 @@
+// Per session: every unit with AllenSDK's default-filter verdict, its structure and
+// its place in AllenSDK's unit order.
+import { defineTask, TaskError } from "../../engine/task.js";
+import { Nwb } from "../nwb/open.js";
+import { readUnits, type UnitInfo } from "../nwb/units.js";
+import { writeJson } from "../lib/json.js";
+
+export interface SessionUnits { session: number; units: UnitInfo[] }
+
+export default defineTask({
+  async run(ctx) {
+    const nwb = await Nwb.open(ctx.inputs.nwb as string);
+    try {
+      const units = readUnits(nwb, {
+        amplitude_cutoff_maximum: Number(ctx.params.amplitude_cutoff_maximum),
+        presence_ratio_minimum: Number(ctx.params.presence_ratio_minimum),
+        isi_violations_maximum: Number(ctx.params.isi_violations_maximum),
+      });
+      const kept = units.filter((u) => u.kept);
+      if (kept.length === 0) throw new TaskError(`${nwb.path}: no unit passes the quality filter (${units.length} units in the file)`);
+      const out: SessionUnits = { session: Number(ctx.params.session), units };
+      writeJson(ctx.outputs.units as string, out);
+      ctx.log(`${units.length} units, ${kept.length} pass the default filter`);
+    } finally {
+      nwb.close();
+    }
+  },
+});

@@ -1,0 +1,28 @@
+// The `stimuli` param: output stimulus type → the stimulus names it gathers (the two
+// natural_movie_one variants merge) and its relevant parameters (seed README table).
+import { TaskError } from "../engine/task.js";
+import type { ParamValue } from "../engine/pipeline/types.js";
+
+export interface StimulusType { name: string; sources: string[]; parameters: string[] }
+
+export function stimulusTypes(p: ParamValue): StimulusType[] {
+  if (!p || typeof p !== "object" || Array.isArray(p)) throw new TaskError("param stimuli: expected a mapping of stimulus type → {sources, parameters}");
+  return Object.entries(p).map(([name, v]) => {
+    const o = v as { sources?: string[]; parameters?: string[] };
+    if (!Array.isArray(o.parameters)) throw new TaskError(`param stimuli.${name}: missing 'parameters' list`);
+    return { name, sources: o.sources ?? [name], parameters: o.parameters };
+  });
+}
+
+export function stimulusType(p: ParamValue, name: string): StimulusType {
+  const o = p as { sources?: string[]; parameters?: string[] };
+  if (!o || !Array.isArray(o.parameters)) throw new TaskError(`param stimuli.${name}: missing 'parameters' list`);
+  return { name, sources: o.sources ?? [name], parameters: o.parameters };
+}
+
+/** Relevant parameters by source stimulus name. */
+export function relevantBySource(types: StimulusType[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const t of types) for (const s of t.sources) m.set(s, t.parameters);
+  return m;
+}
