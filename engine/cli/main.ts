@@ -63,8 +63,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 async function pipelineCommand(name: string, argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { pipeline: { type: "string", short: "f" } });
   const file = values.pipeline ?? "pipeline.yaml";
-  const src = readPipelineSource(resolve(file));
-  src.file = file;
+  const src = readPipelineSource(resolve(file), file);
   const spec = validatePipeline(src);
   const cmd = spec.commands?.[name];
   if (!cmd) {

@@ -103,6 +103,7 @@ export function expand(
       }
     }
   }
+  for (const [tid, t] of Object.entries(spec.tasks)) checkArgv(src, tid, t);
   const sets = resolveSets(src, spec, params, specs, root, needed);
   const abs = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(root, p));
 
@@ -181,6 +182,23 @@ export function expand(
   const order = dag.topoOrder(nodes.map((n) => n.id));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return { nodes: order.map((id) => byId.get(id)!), deps, dag };
+}
+
+/** Shell argv may name only the task's inputs, outputs, declared params and foreach sets. */
+function checkArgv(src: PipelineSource, tid: string, t: TaskSpec) {
+  if (!("argv" in t.run)) return;
+  const known = new Set([...(t.params ?? []).map((p) => paramRef(p).alias), ...(t.foreach ?? [])]);
+  for (const [i, el] of t.run.argv.entries()) {
+    for (const m of el.matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)) {
+      const ref = m[1]!;
+      const [scope, name] = ref.includes(".") ? [ref.slice(0, ref.indexOf(".")), ref.slice(ref.indexOf(".") + 1)] : ["", ref];
+      const ok = scope === "in" ? name in (t.inputs ?? {}) : scope === "out" ? name in t.outputs : scope === "" && known.has(name);
+      if (!ok) {
+        const hint = scope === "in" || scope === "out" ? `no ${scope === "in" ? "input" : "output"} '${name}'` : `'${ref}' is not a declared param or foreach set of the task (declare it under params:)`;
+        throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "run", "argv", i])}: \${${ref}}: ${hint}`);
+      }
+    }
+  }
 }
 
 /** "name", "name.key.${var}" or "alias=name.key": only that slice enters the key. */

@@ -18,8 +18,7 @@ export interface LoadOptions {
 
 export async function loadPipeline(file: string, opts: LoadOptions = {}): Promise<Pipeline & { dag: Dag }> {
   const abs = resolve(file);
-  const src = readPipelineSource(abs);
-  src.file = file; // messages name the file as the user gave it
+  const src = readPipelineSource(abs, file); // messages name the file as the user gave it
   const spec = validatePipeline(src);
   const specs = paramSpecs(spec);
   const params = resolveParams(src, specs, opts.sets ?? {});

@@ -13,15 +13,15 @@ export interface PipelineSource {
   locate(path: YamlPath): string;
 }
 
-export function readPipelineSource(file: string): PipelineSource {
+export function readPipelineSource(file: string, display = file): PipelineSource {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new FlowError("pipeline-missing", code === "ENOENT"
-      ? `${file}: no such pipeline file`
-      : `${file}: cannot read (${code ?? e})`);
+      ? `${display}: no such pipeline file`
+      : `${display}: cannot read (${code ?? e})`);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -29,28 +29,22 @@ export function readPipelineSource(file: string): PipelineSource {
     const err = doc.errors[0]!;
     const { line, col } = lines.linePos(err.pos[0]);
     const what = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new FlowError("pipeline-invalid", `${file}:${line}:${col}: YAML syntax error: ${what}`);
+    throw new FlowError("pipeline-invalid", `${display}:${line}:${col}: YAML syntax error: ${what}`);
   }
-  return { file, data: doc.toJS(), locate: (path) => locate(file, doc, lines, path) };
+  return { file: display, data: doc.toJS(), locate: (path) => locate(display, doc, lines, path) };
 }
 
 function locate(file: string, doc: Document, lines: LineCounter, path: YamlPath): string {
-  // Walk up until a node exists: errors about a missing key point at its parent.
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      const { line } = lines.linePos(node.range[0]);
-      return `${file}:${line}` + (path.length ? ` (${path.join(".")})` : "");
-    }
-    // A map key: find the key's own position.
-    const parent = n > 0 ? doc.getIn(path.slice(0, n - 1), true) : undefined;
-    if (parent && typeof parent === "object" && "items" in (parent as object)) {
-      const items = (parent as { items: { key?: { value?: unknown; range?: [number, number, number] } }[] }).items;
-      const item = items.find((i) => i.key && i.key.value === path[n - 1]);
-      if (item?.key?.range) {
-        const { line } = lines.linePos(item.key.range[0]);
-        return `${file}:${line} (${path.join(".")})`;
-      }
+  const at = (offset: number) => `${file}:${lines.linePos(offset).line}` + (path.length ? ` (${path.join(".")})` : "");
+  // Walk up until something exists: errors about a missing key point at its parent.
+  for (let n = path.length; n > 0; n--) {
+    // Prefer the line of the key itself ("t:" rather than the first line of its value).
+    const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key?: unknown; value?: unknown }[] } | undefined;
+    if (parent && Array.isArray(parent.items)) {
+      const k = path[n - 1];
+      const item = typeof k === "number" ? parent.items[k] : parent.items.find((i) => isNode(i.key) && (i.key as { value?: unknown }).value === k);
+      const node = item && (isNode(item.key) ? item.key : isNode(item) ? item : undefined);
+      if (node && (node as { range?: [number, number, number] }).range) return at((node as { range: [number, number, number] }).range[0]);
     }
   }
   return file;

@@ -35,7 +35,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     ws.lock.acquire(`flow run ${argv.join(" ")}`.trim());
     const plain = new PlainReporter(io.out, io.err, !!values.verbose);
     const tty = io.isTTY && !values.json ? new TtyReporter(io.out, plain) : undefined;
-    const logger: Logger = values.json ? { emit: (e) => { if (e.type === "node-done" && e.outcome === "failed") plain.emit(e); } } : tty ?? plain;
+    // --json keeps stdout for the summary; failures and warnings still go to stderr
+    const logger: Logger = values.json
+      ? { emit: (e) => { if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e); } }
+      : tty ?? plain;
     const executor = new LocalExecutor();
     const onSignal = () => {
       void executor.close();

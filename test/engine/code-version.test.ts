@@ -1,0 +1,48 @@
+import { describe, it, expect } from "vitest";
+import { toyWorkspace, runJson, write, read, statusJson } from "../rig.js";
+
+const files = {
+  "tasks/helper.ts": `export const tag = "v1";\n`,
+  "tasks/types.ts": `export interface Nothing { x: number }\n`,
+  "tasks/first.ts": `import { writeFileSync } from "node:fs";
+import { tag } from "./helper.js";
+import type { Nothing } from "./types.js";
+export default { run(ctx: any) { const n: Nothing | undefined = undefined; void n; writeFileSync(ctx.outputs.out, "first " + tag); } };
+`,
+  "tasks/second.ts": `import { writeFileSync } from "node:fs";
+export default { run(ctx: any) { writeFileSync(ctx.outputs.out, "second"); } };
+`,
+  "pipeline.yaml": `version: 1
+tasks:
+  first:
+    run: { module: tasks/first.ts }
+    outputs: { out: out/first.txt }
+  second:
+    run: { module: tasks/second.ts }
+    outputs: { out: out/second.txt }
+`,
+};
+
+describe("task code version", () => {
+  it("editing a task's module (or a helper it imports) makes exactly its nodes stale", async () => {
+    const ws = toyWorkspace(files);
+    await runJson(ws);
+    write(ws, { "tasks/second.ts": files["tasks/second.ts"].replace('"second"', '"second, edited"') });
+    const st = await statusJson(ws);
+    expect(st.find((n) => n.id === "second")).toMatchObject({ state: "stale", reasons: ["task code changed"] });
+    expect(st.find((n) => n.id === "first")!.state).toBe("up-to-date");
+    expect((await runJson(ws)).summary.ran).toEqual(["second"]);
+    expect(read(ws, "out/second.txt")).toBe("second, edited");
+
+    write(ws, { "tasks/helper.ts": `export const tag = "v2";\n` });
+    expect((await runJson(ws)).summary.ran).toEqual(["first"]);
+    expect(read(ws, "out/first.txt")).toBe("first v2");
+  });
+
+  it("a type-only import carries no code", async () => {
+    const ws = toyWorkspace(files);
+    await runJson(ws);
+    write(ws, { "tasks/types.ts": `export interface Nothing { x: number; y?: string }\n` });
+    expect((await runJson(ws)).summary.ran).toEqual([]);
+  });
+});

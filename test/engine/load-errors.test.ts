@@ -1,0 +1,81 @@
+import { describe, it, expect } from "vitest";
+import { toyWorkspace, flow, write, exists } from "../rig.js";
+
+async function loadError(yaml: string, ...args: string[]) {
+  const ws = toyWorkspace({ "pipeline.yaml": yaml });
+  const r = await flow(ws, "status", ...args);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1); // one line, no stack trace
+  expect(exists(ws, ".flow/state")).toBe(false);
+  return r.stderr.trim();
+}
+
+const task = (extra = "") => `  t:
+    run: { argv: [touch, "\${out.o}"] }
+    outputs: { o: out/t.txt }${extra}
+`;
+
+describe("pipeline.yaml errors name the file, the line and what was expected", () => {
+  it("YAML syntax error", async () => {
+    expect(await loadError("version: 1\ntasks:\n  t: [unclosed\n")).toMatch(/^flow: pipeline\.yaml:\d+:\d+: YAML syntax error/);
+  });
+  it("unknown key", async () => {
+    expect(await loadError(`version: 1\ntasks:\n${task("\n    colour: red")}`)).toBe("flow: pipeline.yaml:6 (tasks.t.colour): unknown key 'colour'");
+  });
+  it("wrong type", async () => {
+    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n    outputs: { o: 5 }\n`)).toBe("flow: pipeline.yaml:5 (tasks.t.outputs.o): expected string, got number 5");
+  });
+  it("missing required key", async () => {
+    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n`)).toBe("flow: pipeline.yaml:3 (tasks.t): missing required key 'outputs'");
+  });
+  it("cycle, named", async () => {
+    const yaml = `version: 1
+tasks:
+  a:
+    run: { argv: [cp, "\${in.x}", "\${out.o}"] }
+    inputs: { x: out/b.txt }
+    outputs: { o: out/a.txt }
+  b:
+    run: { argv: [cp, "\${in.x}", "\${out.o}"] }
+    inputs: { x: out/a.txt }
+    outputs: { o: out/b.txt }
+`;
+    expect(await loadError(yaml)).toBe("flow: pipeline.yaml:3 (tasks.a): dependency cycle: a -> b -> a");
+  });
+  it("unknown task reference", async () => {
+    const yaml = `version: 1\ntasks:\n${task("\n    inputs: { x: { from: nosuch, output: o } }")}`;
+    expect(await loadError(yaml)).toBe("flow: pipeline.yaml:6 (tasks.t.inputs.x.from): unknown task 'nosuch' (tasks: t)");
+  });
+  it("two nodes claiming one output", async () => {
+    const yaml = `version: 1\ntasks:\n${task()}  u:\n    run: { argv: [touch, "\${out.o}"] }\n    outputs: { o: out/t.txt }\n`;
+    expect(await loadError(yaml)).toBe("flow: pipeline.yaml:8 (tasks.u.outputs): output out/t.txt is claimed by both t and u");
+  });
+  it("foreach over an empty glob", async () => {
+    const yaml = `version: 1\nsets:\n  s: { glob: "nothing/{s}.txt" }\ntasks:\n${task("\n    foreach: [s]").replace("out/t.txt", '"out/${s}.txt"')}`;
+    expect(await loadError(yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: no file matches .*nothing\/\{s\}\.txt$/);
+  });
+  it("--set of an unknown param", async () => {
+    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "q=2")).toBe("flow: --set q: pipeline.yaml has no param 'q' (params: p)");
+  });
+  it("--set of the wrong type", async () => {
+    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "p=abc")).toBe("flow: --set p=abc: p is a number (default 1)");
+  });
+  it("a param with '..' or an absolute path where a name is expected", async () => {
+    const yaml = `version: 1\nparams:\n  name: x\ntasks:\n  t:\n    run: { argv: [touch, "\${out.o}"] }\n    outputs: { o: "out/\${name}.txt" }\n`;
+    expect(await loadError(yaml, "--set", "name=../../etc/x")).toMatch(/name="\.\.\/\.\.\/etc\/x" would leave the workspace/);
+    expect(await loadError(yaml, "--set", "name=/etc/x")).toMatch(/name="\/etc\/x" would leave the workspace/);
+  });
+  it("a missing pipeline file", async () => {
+    const ws = toyWorkspace();
+    const r = await flow(ws, "status", "nosuch.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("flow: nosuch.yaml: no such pipeline file");
+  });
+  it("an unknown command", async () => {
+    const ws = toyWorkspace();
+    write(ws, {});
+    const r = await flow(ws, "frobnicate");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, it, expect } from "vitest";
+import { writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { hostname } from "node:os";
+import { spawn } from "node:child_process";
+import { toyWorkspace, flow, runJson } from "../rig.js";
+
+describe("one run at a time per workspace", () => {
+  it("a lock held by a live process refuses the second run and names the holder", async () => {
+    const ws = toyWorkspace();
+    const holder = spawn("sleep", ["30"]);
+    try {
+      mkdirSync(join(ws, ".flow"), { recursive: true });
+      writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: holder.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }));
+      for (const cmd of [["run"], ["invalidate", "name=a"], ["gc"]]) {
+        const r = await flow(ws, ...cmd);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`workspace is locked by 'flow run' (pid ${holder.pid} on ${hostname()}, since 2026-11-23T10:00:00.000Z)`);
+      }
+      expect(existsSync(join(ws, "out"))).toBe(false);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it("a lock left by a dead process is taken over", async () => {
+    const ws = toyWorkspace();
+    const dead = spawn("true");
+    await new Promise((r) => dead.on("exit", r));
+    mkdirSync(join(ws, ".flow"), { recursive: true });
+    writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: dead.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }));
+    const r = await runJson(ws);
+    expect(r.code).toBe(0);
+    expect(r.summary.ran.length).toBe(3);
+    expect(existsSync(join(ws, ".flow/lock"))).toBe(false);
+  });
+
+  it("status does not need the lock", async () => {
+    const ws = toyWorkspace();
+    mkdirSync(join(ws, ".flow"), { recursive: true });
+    writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: process.pid, host: hostname(), start: "x", command: "flow run" }));
+    expect((await flow(ws, "status")).code).toBe(0);
+  });
+});

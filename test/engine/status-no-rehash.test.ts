@@ -1,0 +1,44 @@
+import { describe, it, expect } from "vitest";
+import { writeFileSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import { toyWorkspace, runJson } from "../rig.js";
+import { loadPipeline } from "../../engine/pipeline/load.js";
+import { Workspace } from "../../engine/workspace.js";
+import { Planner } from "../../engine/plan/plan.js";
+import { hashCounter } from "../../engine/hash/file-hash.js";
+
+async function statusInProcess(ws: string) {
+  const p = await loadPipeline(join(ws, "pipeline.yaml"));
+  const w = await Workspace.open(p.root);
+  const planner = new Planner(p, w);
+  const states = [];
+  for (const n of p.nodes) states.push((await planner.status(n)).state);
+  await w.close();
+  return states;
+}
+
+describe("status on an unchanged workspace", () => {
+  it("reads no input or output file (stat cache), and re-reads only a file whose stat changed", async () => {
+    const ws = toyWorkspace();
+    await runJson(ws);
+    await statusInProcess(ws); // warm the stat cache for inputs hashed by the other process
+    hashCounter.files = 0;
+    const states = await statusInProcess(ws);
+    expect(states).toEqual(["up-to-date", "up-to-date", "up-to-date"]);
+    expect(hashCounter.files).toBe(0);
+
+    // same content, new mtime: hashed once, still up to date
+    utimesSync(join(ws, "in/a.txt"), new Date(), new Date(Date.now() + 5000));
+    hashCounter.files = 0;
+    expect(await statusInProcess(ws)).toEqual(["up-to-date", "up-to-date", "up-to-date"]);
+    expect(hashCounter.files).toBe(1);
+    hashCounter.files = 0;
+    await statusInProcess(ws);
+    expect(hashCounter.files).toBe(0);
+
+    writeFileSync(join(ws, "in/b.txt"), "changed\n");
+    hashCounter.files = 0;
+    expect(await statusInProcess(ws)).toEqual(["up-to-date", "stale", "stale"]);
+    expect(hashCounter.files).toBe(1);
+  });
+});

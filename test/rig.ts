@@ -1,0 +1,89 @@
+// The temp-dir rig: a fresh workspace per test, the flow CLI run as a real process.
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+
+export const REPO = fileURLToPath(new URL("..", import.meta.url));
+export const FLOW = join(REPO, "bin", "flow.js");
+
+export function tempDir(prefix = "flow-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function write(dir: string, files: Record<string, string>) {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+}
+
+export const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
+export const exists = (dir: string, name: string) => existsSync(join(dir, name));
+
+export interface FlowResult { code: number; stdout: string; stderr: string }
+
+export async function flow(cwd: string, ...args: string[]): Promise<FlowResult> {
+  const r = await execa(process.execPath, [FLOW, ...args], { cwd, reject: false, env: { ...process.env, FORCE_COLOR: "0" } });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `flow run --json` → the summary. */
+export async function runJson(cwd: string, ...args: string[]) {
+  const r = await flow(cwd, "run", "--json", ...args);
+  const line = r.stdout.trim().split("\n").pop() ?? "{}";
+  let summary: { ran: string[]; restored: string[]; upToDate: string[]; failed: { id: string; error: string }[]; skipped: string[] };
+  try {
+    summary = JSON.parse(line);
+  } catch {
+    throw new Error(`flow run --json printed no summary (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ...r, summary };
+}
+
+export async function statusJson(cwd: string, ...args: string[]) {
+  const r = await flow(cwd, "status", "--json", ...args);
+  if (r.code !== 0) throw new Error(`flow status failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { id: string; task: string; params: Record<string, unknown>; state: string; reasons: string[] }[];
+}
+
+/** A workspace that runs this repo's pipeline.yaml (tasks/ and engine/ linked, not copied). */
+export function pipelineWorkspace(): string {
+  const dir = tempDir("flow-pipe-");
+  writeFileSync(join(dir, "pipeline.yaml"), readFileSync(join(REPO, "pipeline.yaml")));
+  for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(REPO, d), join(dir, d));
+  return dir;
+}
+
+/** A toy pipeline: `count[name=…]` TS tasks over in/*.txt, and a shell `concat` over them. */
+export function toyWorkspace(extra: Record<string, string> = {}): string {
+  const dir = tempDir();
+  write(dir, {
+    "in/a.txt": "alpha\n",
+    "in/b.txt": "beta\n",
+    "tasks/upper.ts": `import { readFileSync, writeFileSync } from "node:fs";
+export default { run(ctx: any) { writeFileSync(ctx.outputs.out, readFileSync(ctx.inputs.src, "utf8").toUpperCase() + ctx.params.suffix); } };
+`,
+    "pipeline.yaml": `version: 1
+params:
+  suffix: "!"
+  unused: 1
+sets:
+  name: { glob: "in/{name}.txt" }
+tasks:
+  upper:
+    run: { module: tasks/upper.ts }
+    foreach: [name]
+    params: [suffix]
+    inputs: { src: "in/\${name}.txt" }
+    outputs: { out: "out/\${name}.up" }
+  concat:
+    run: { argv: ["/bin/sh", "-c", "cat \\"$@\\" > \\"$0\\"", "\${out.all}", "\${in.parts}"] }
+    inputs: { parts: { from: upper, output: out } }
+    outputs: { all: "out/all.txt" }
+`,
+    ...extra,
+  });
+  return dir;
+}
