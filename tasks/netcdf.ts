@@ -50,8 +50,19 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
         if (structs.length === 0) continue;
         const sg = f.create_group(`session_${cube.header.session}`);
         sessions++;
+        let shared: string | undefined; // the structure group that holds the session-wide groups
         for (const s of structs) {
-          writeStructure(sg.create_group(s.name), cube, s.name, o);
+          const g = sg.create_group(s.name);
+          writeSpikes(g, cube, s.name, o);
+          if (shared === undefined) {
+            writeSessionGroups(g, cube, o);
+            shared = g.path;
+          } else {
+            // speed, pupil_data and presentations are the same for every structure of a
+            // session: stored once, hard-linked (the same HDF5 group under each path;
+            // both xarray engines open every path).
+            for (const name of SESSION_GROUPS) if (cube.header.pupil_columns.length || name !== "pupil_data") g.create_hard_link(`${shared}/${name}`, name);
+          }
           groups++;
         }
       }
@@ -62,14 +73,17 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
   return { sessions, groups };
 }
 
-function writeStructure(g: H5Group, cube: Cube, structure: string, o: WriteOptions) {
+const SESSION_GROUPS = ["speed", "pupil_data", "presentations"] as const;
+const TIME_ATTRS = { units: "s", long_name: "bin centre, relative to stimulus onset" };
+
+function writeSpikes(g: H5Group, cube: Cube, structure: string, o: WriteOptions) {
   const h = cube.header;
   const P = h.presentations.ids.length, T = h.n_bins;
   const s = h.structures.find((x) => x.name === structure)!;
   const U = s.unit_ids.length;
   const pid = i64(h.presentations.ids);
   const time = Float64Array.from(h.time);
-  const timeAttrs = { units: "s", long_name: "bin centre, relative to stimulus onset" };
+  const timeAttrs = TIME_ATTRS;
 
   const sd = g.create_group("spike_data");
   coord(sd, "presentation_id", pid);
@@ -80,7 +94,15 @@ function writeStructure(g: H5Group, cube: Cube, structure: string, o: WriteOptio
     dtype: "<B", chunks: [cp, U, T], gzip: o.gzip,
     attrs: { long_name: "spike in bin (1) or not (0)", description: "1 if the unit fired at least once in the bin [left, right] (both edges inclusive)" },
   });
+}
 
+/** The session-wide groups: speed, pupil_data (if any) and presentations. */
+function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
+  const h = cube.header;
+  const P = h.presentations.ids.length, T = h.n_bins;
+  const pid = i64(h.presentations.ids);
+  const time = Float64Array.from(h.time);
+  const timeAttrs = TIME_ATTRS;
   const sp = g.create_group("speed");
   coord(sp, "presentation_id", pid);
   coord(sp, "time", time, timeAttrs);

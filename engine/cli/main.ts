@@ -13,7 +13,6 @@ import { gcCommand } from "./commands/gc.js";
 import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
-import { parse } from "./args.js";
 import { FLOW_VERSION } from "../workspace.js";
 import type { CommandFn } from "../task.js";
 
@@ -61,8 +60,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 }
 
 async function pipelineCommand(name: string, argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { pipeline: { type: "string", short: "f" } });
-  const file = values.pipeline ?? "pipeline.yaml";
+  // flow's own options (--pipeline/-f FILE, --set k=v) are taken out; everything else
+  // belongs to the command.
+  let file = "pipeline.yaml";
+  const sets: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--pipeline" || a === "-f") file = argv[++i] ?? file;
+    else if (a === "--set" || a === "-s") sets.push(argv[++i] ?? "");
+    else if (a.startsWith("--set=")) sets.push(a.slice(6));
+    else rest.push(a);
+  }
   const src = readPipelineSource(resolve(file), file);
   const spec = validatePipeline(src);
   const cmd = spec.commands?.[name];
@@ -71,11 +80,11 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
     throw new FlowError("usage", `unknown command '${name}' (commands: ${known})`);
   }
   const root = resolve(file, "..");
-  const params = resolveParams(src, paramSpecs(spec), parseSets(values.set ?? []));
+  const params = resolveParams(src, paramSpecs(spec), parseSets(sets));
   const mod = await import(pathToFileURL(resolve(root, cmd.module)).href);
   const fn: CommandFn = mod.command;
   if (typeof fn !== "function") throw new FlowError("pipeline-invalid", `${file}: commands.${name}: ${cmd.module} exports no command()`);
-  return fn(values.help ? ["--help"] : positionals, { root, params, log: (m) => io.err(`${m}\n`) });
+  return fn(rest, { root, params, log: (m) => io.err(`${m}\n`) });
 }
 
 function defaultIo(): Io {

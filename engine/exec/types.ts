@@ -15,9 +15,13 @@ export interface Job {
   resources?: TaskSpec["resources"];
 }
 
-export type JobResult =
+export type JobResult = (
   | { ok: true }
-  | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string };
+  | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string }
+) & {
+  /** peak resident set of the process that ran the job, when known (MB) */
+  maxRssMb?: number;
+};
 
 export interface Executor {
   execute(job: Job, log: (line: string) => void): Promise<JobResult>;

@@ -8,6 +8,9 @@ import type { Job } from "./types.js";
 
 type Msg = { type: "run"; job: Job };
 
+// The worker's peak RSS so far (workers are reused, so this is the peak up to this job).
+const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
 const send = (m: unknown) => new Promise<void>((res) => process.send!(m, () => res()));
 
 process.on("message", async (m: Msg) => {
@@ -23,12 +26,12 @@ process.on("message", async (m: Msg) => {
       root: job.root, flowVersion: FLOW_VERSION,
       log: (message) => process.send!({ type: "log", line: message }),
     });
-    await send({ type: "done", result: { ok: true } });
+    await send({ type: "done", result: { ok: true, maxRssMb: maxRssMb() } });
   } catch (e) {
     const err = e as Error & { expected?: boolean };
     await send({
       type: "done",
-      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack },
+      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack, maxRssMb: maxRssMb() },
     });
   }
 });

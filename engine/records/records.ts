@@ -19,6 +19,8 @@ export interface ProvenanceRecord {
   pid: number;
   status: "ok" | "failed";
   error?: string;
+  /** peak RSS of the worker process up to the end of this node (MB) */
+  maxRssMb?: number;
   flowVersion: string;
 }
 

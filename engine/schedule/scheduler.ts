@@ -91,6 +91,7 @@ export async function runPipeline(
     let error: string | undefined;
     let detail: string | undefined;
     let hashes: OutputHashes | undefined;
+    let maxRssMb: number | undefined;
     try {
       const res = await executor.execute({
         node: n.id, key: st.key, run: n.run, root: pipeline.root,
@@ -98,6 +99,7 @@ export async function runPipeline(
         inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
         outputs: tmp.paths, resources: n.resources,
       }, (line) => logger.emit({ type: "node-log", id: n.id, line }));
+      maxRssMb = res.maxRssMb;
       if (!res.ok) {
         error = res.message;
         detail = res.detail;
@@ -129,7 +131,7 @@ export async function runPipeline(
           : Object.entries(o.paths).map(([m, p]) => ({ name, path: relative(pipeline.root, p), hash: (h as Record<string, string>)[m]! }));
       }) : [],
       start: startedAt, end: new Date().toISOString(), host: hostname(), pid: process.pid,
-      status: error ? "failed" : "ok", error, flowVersion: FLOW_VERSION,
+      status: error ? "failed" : "ok", error, maxRssMb, flowVersion: FLOW_VERSION,
     });
     if (error) {
       bad.add(n.id);

@@ -19,6 +19,9 @@ export default defineTask({
         }
       }
       const kept = all.filter((p) => !drop.some((d) => p.stimulus_name.includes(d)));
+      // Missing parameters are left out of the rows (null is implied): the table stays
+      // small; the CSVs still show every column, with AllenSDK's "null".
+      for (const p of kept) for (const [k, v] of Object.entries(p.params)) if (v === null) delete p.params[k];
       const out: SessionPresentations = { session: Number(ctx.params.session), presentations: kept };
       writeJson(ctx.outputs.table as string, out);
       ctx.log(`${all.length} presentations, ${kept.length} after dropping ${drop.join("/")}`);

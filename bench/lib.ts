@@ -1,0 +1,49 @@
+// Shared helpers for the benchmarks: workspaces, the CLI as a real process, records.
+import { mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import type { ProvenanceRecord } from "../engine/records/records.js";
+
+export const REPO = fileURLToPath(new URL("..", import.meta.url));
+export const WORK = join(REPO, "bench", ".work");
+
+/** A fresh workspace running this repo's pipeline.yaml. */
+export function workspace(name: string): string {
+  const dir = join(WORK, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "pipeline.yaml"), readFileSync(join(REPO, "pipeline.yaml")));
+  for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(REPO, d), join(dir, d));
+  return dir;
+}
+
+export async function flow(cwd: string, ...args: string[]) {
+  const t0 = performance.now();
+  const r = await execa(process.execPath, [join(REPO, "bin/flow.js"), ...args], { cwd, reject: false });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`flow ${args.join(" ")} failed (${r.exitCode}):\n${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function records(ws: string): ProvenanceRecord[] {
+  const dir = join(ws, "cache", "records");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)));
+}
+
+export async function ensureCache(name: string, scale: "full" | "many", sessions = 58): Promise<string> {
+  const dir = join(WORK, name);
+  if (existsSync(join(dir, "manifest.json"))) return dir;
+  const t = performance.now();
+  await flow(REPO, "synth", dir, "--scale", scale, "--sessions", String(sessions));
+  console.log(`(generated ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s; kept in bench/.work for next time)`);
+  return dir;
+}
+
+export function table(rows: [string, string, string?][]) {
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v, target] of rows) console.log(`  ${k.padEnd(w)}  ${v}${target ? `   (target ${target})` : ""}`);
+}
+
+export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
