@@ -4,6 +4,7 @@
 // Writes happen with a frozen clock so the same inputs give the same bytes.
 import { h5, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
 import { readCube, unpack, type Cube } from "./lib/cube.js";
+import { TaskError } from "../engine/task.js";
 
 export interface WriteOptions {
   stimulus: string;
@@ -39,6 +40,10 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
   const lib = await h5();
   let groups = 0, sessions = 0;
   const cubes = cubePaths.map((p) => readCube(p)).filter((c) => c.header.presentations.ids.length > 0);
+  if (cubes.length === 0) {
+    throw new TaskError(`stimulus ${o.stimulus}: no presentations left in any of the ${cubePaths.length} sessions after filtering ` +
+      `(remove it from the 'stimuli' param, or check the duration thresholds)`);
+  }
   withFrozenClock(() => {
     const f = new lib.File(path, "w");
     try {

@@ -35,4 +35,6 @@ process.on("message", async (m: Msg) => {
     });
   }
 });
+// The head process died (kill -9, OOM): stop, rather than finish a job nobody will collect.
+process.on("disconnect", () => process.exit(0));
 process.send!({ type: "ready" });

@@ -1,6 +1,7 @@
 // Expands tasks over their foreach sets into concrete nodes, resolves every input and
 // output path, links readers to producers by path, and rejects bad graphs at load time.
 import { resolve, relative, isAbsolute } from "node:path";
+import { existsSync } from "node:fs";
 import { FlowError } from "../errors.js";
 import { Dag } from "../graph/dag.js";
 import { globWildcards } from "./glob.js";
@@ -46,7 +47,10 @@ export function resolveSets(
         throw new FlowError("pipeline-invalid", `${where}: glob must capture the set's own name as {${name}}`);
       }
       if (values.length === 0) {
-        throw new FlowError("input-missing", `${where}: set '${name}' is empty: no file matches ${pattern}`);
+        const fixed = pattern.slice(0, pattern.search(/[{*]/)).replace(/\/[^/]*$/, "") || ".";
+        const dir = isAbsolute(fixed) ? fixed : resolve(root, fixed);
+        const why = existsSync(dir) ? `no file matches ${pattern}` : `${dir} does not exist`;
+        throw new FlowError("input-missing", `${where}: set '${name}' is empty: ${why}`);
       }
     }
     const strs = [...new Set(values.map(String))].sort(naturalCompare);

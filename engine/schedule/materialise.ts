@@ -1,5 +1,6 @@
 // Moving results between a job's temp folder, the object store and the workspace.
-import { join, basename } from "node:path";
+import { join, basename, dirname } from "node:path";
+import { sweepTemps } from "../store/atomic.js";
 import { existsSync, rmSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hashFile } from "../hash/file-hash.js";
@@ -9,7 +10,8 @@ import type { Workspace } from "../workspace.js";
 
 /** Temp output paths for a job: same base names (tasks may look at extensions). */
 export function tempOutputs(ws: Workspace, n: PlanNode, key: string) {
-  const dir = join(ws.tmpDir, `${key.slice(0, 16)}-${randomBytes(4).toString("hex")}`);
+  // named like tempSibling() so that a sweep can tell a dead run's leftovers
+  const dir = join(ws.tmpDir, `.${key.slice(0, 16)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   const paths: Record<string, string | Record<string, string>> = {};
   for (const [name, o] of Object.entries(n.outputs)) {
     if (o.kind === "file") {
@@ -59,10 +61,28 @@ export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes)
   for (const [p, h] of pairs) {
     // Already holding the right bytes (per the stat cache): leave the file alone.
     if (ws.stat.peek(p) === h) continue;
-    if (ws.objects.restore(h, p)) ws.stat.remember(p, h);
+    let ok: boolean;
+    try {
+      ok = ws.objects.restore(h, p);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new Error(`cannot write ${p}: ${err.code ?? ""} ${err.code === "ENOSPC" ? "(disk full)" : err.code === "ENOTDIR" ? "(a parent is not a directory)" : err.code === "EACCES" || err.code === "EROFS" ? "(not writable)" : ""}`.replace(/\s+$/, ""));
+    }
+    if (ok) ws.stat.remember(p, h);
     else corrupt.push(p);
   }
   return corrupt.length ? { ok: false, corrupt } : { ok: true };
+}
+
+/**
+ * Before a run (with the lock held): remove job folders and half-copied outputs that a
+ * killed run left behind, so they can never be mistaken for results.
+ */
+export function sweepLeftovers(ws: Workspace, nodes: PlanNode[]) {
+  sweepTemps(ws.tmpDir);
+  const dirs = new Set<string>();
+  for (const n of nodes) for (const o of Object.values(n.outputs)) for (const p of o.kind === "file" ? [o.path] : Object.values(o.paths)) dirs.add(dirname(p));
+  for (const d of dirs) sweepTemps(d);
 }
 
 export function removeDir(dir: string) {

@@ -11,7 +11,7 @@ import { FLOW_VERSION } from "../workspace.js";
 import type { Executor } from "../exec/types.js";
 import type { Logger, Summary } from "../report/events.js";
 import type { OutputHashes } from "../store/index.js";
-import { tempOutputs, storeOutputs, restoreOutputs, removeDir } from "./materialise.js";
+import { tempOutputs, storeOutputs, restoreOutputs, removeDir, sweepLeftovers } from "./materialise.js";
 import type { Dag } from "../graph/dag.js";
 
 export interface RunOptions {
@@ -29,6 +29,7 @@ export async function runPipeline(
   const wanted = opts.selection ? pipeline.dag.closureUp(opts.selection) : undefined;
   const nodes = pipeline.nodes.filter((n) => !wanted || wanted.has(n.id));
   const summary: Summary = { ran: [], restored: [], upToDate: [], failed: [], skipped: [], wallMs: 0 };
+  sweepLeftovers(ws, pipeline.nodes);
   logger.emit({ type: "plan", total: nodes.length });
 
   const byId = new Map(nodes.map((n) => [n.id, n]));

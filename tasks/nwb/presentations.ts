@@ -6,6 +6,7 @@ import type { Nwb } from "./open.js";
 import { toFloat64 } from "./open.js";
 import type { H5Dataset } from "../lib/h5.js";
 import { canonical } from "../../engine/hash/canonical.js";
+import { TaskError } from "../../engine/task.js";
 
 /** A parameter value: a number, a string (AllenSDK leaves phase, size, … as text), or null ("null"). */
 export type Cell = number | string | null;
@@ -33,6 +34,9 @@ type Raw = Record<string, number | string>; // NaN = missing float, "" = "N/A"
 
 export function readPresentations(nwb: Nwb): Presentation[] {
   const iv = nwb.group("/intervals");
+  if (!iv.keys().some((k) => k.endsWith("_presentations"))) {
+    throw new TaskError(`${nwb.path}: no stimulus tables: /intervals has no *_presentations group`);
+  }
   const raw: Raw[] = [];
   for (const name of iv.keys().sort()) {
     if (!name.endsWith("_presentations")) continue;

@@ -52,7 +52,7 @@ tasks:
   });
   it("foreach over an empty glob", async () => {
     const yaml = `version: 1\nsets:\n  s: { glob: "nothing/{s}.txt" }\ntasks:\n${task("\n    foreach: [s]").replace("out/t.txt", '"out/${s}.txt"')}`;
-    expect(await loadError(yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: no file matches .*nothing\/\{s\}\.txt$/);
+    expect(await loadError(yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: \/.*\/nothing does not exist$/);
   });
   it("--set of an unknown param", async () => {
     expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "q=2")).toBe("flow: --set q: pipeline.yaml has no param 'q' (params: p)");

@@ -42,3 +42,20 @@ describe("one run at a time per workspace", () => {
     expect((await flow(ws, "status")).code).toBe(0);
   });
 });
+
+describe("two real runs at once", () => {
+  it("the second is refused while the first runs, naming its pid", async () => {
+    const { execa } = await import("execa");
+    const { FLOW } = await import("../rig.js");
+    const ws = toyWorkspace({
+      "pipeline.yaml": `version: 1\ntasks:\n  slow:\n    run: { argv: [/bin/sh, -c, 'sleep 2; touch "$0"', "\${out.o}"] }\n    outputs: { o: out/slow.txt }\n`,
+    });
+    const first = execa(process.execPath, [FLOW, "run"], { cwd: ws, reject: false });
+    await new Promise((r) => setTimeout(r, 900));
+    const second = await flow(ws, "run");
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`workspace is locked by 'flow run' (pid ${first.pid} on ${hostname()}`);
+    expect((await first).exitCode).toBe(0);
+    expect((await flow(ws, "run")).code).toBe(0);
+  });
+});

@@ -1,0 +1,77 @@
+// Kill -9 anywhere: start `flow run` on the example, SIGKILL the whole process group at
+// a moment spread over the run (hashing, task execution, HDF5 writes, cache insertion,
+// index and state updates), then `flow run` again to completion, and check: every output
+// byte-identical to a clean run's, no stray files, `flow status` all up to date, and
+// after `flow gc` every index entry's objects present and matching their hashes.
+// Usage: node bin/run-ts.js bench/kill-stress.ts [trials]. Last line: "N/N trials recovered".
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { createHash } from "node:crypto";
+import { workspace, flow, REPO } from "./lib.js";
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+function killedRun(cwd: string, cache: string, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO, "bin/flow.js"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2"], { cwd, detached: true, stdio: "ignore" });
+    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* finished already */ } }, afterMs);
+    child.on("exit", () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+export async function stress(trials: number, log: (m: string) => void = console.log): Promise<number> {
+  const ref = workspace("kill_ref");
+  await flow(ref, "run"); // generates the example in ref/examples
+  const cache = join(ref, "examples", "allen_cache");
+  const t0 = performance.now();
+  await flow(workspace("kill_timing"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2");
+  const cold = performance.now() - t0;
+  const want = tree(join(ref, "data"));
+  let ok = 0;
+  const ws = workspace("kill_ws");
+  for (let i = 0; i < trials; i++) {
+    // spread kill points over the whole run, from start-up to the last node
+    const at = Math.round(((i + 0.5) / trials) * cold * 1.1);
+    await killedRun(ws, cache, at);
+    const problems: string[] = [];
+    try {
+      await flow(ws, "run", "--set", `allen_cache=${cache}`);
+      const got = tree(join(ws, "data"));
+      for (const [f, h] of Object.entries(want)) if (got[f] !== h) problems.push(`${f} ${got[f] ? "differs" : "missing"}`);
+      for (const f of Object.keys(got)) if (!(f in want)) problems.push(`stray ${f}`);
+      const st = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { id: string; state: string }[];
+      for (const n of st) if (n.state !== "up-to-date") problems.push(`${n.id} ${n.state}`);
+      await flow(ws, "gc", "--set", `allen_cache=${cache}`);
+      const objects = tree(join(ws, "cache", "objects"));
+      for (const [f, h] of Object.entries(objects)) if (!f.endsWith(h)) problems.push(`object ${f} does not match its hash`);
+      const st2 = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { state: string }[];
+      if (st2.some((n) => n.state !== "up-to-date")) problems.push("not up to date after gc");
+    } catch (e) {
+      problems.push((e as Error).message.split("\n").slice(0, 3).join(" "));
+    }
+    if (problems.length === 0) ok++;
+    log(`trial ${i + 1}: killed at ${at} ms: ${problems.length ? `FAILED: ${problems.slice(0, 3).join("; ")}` : "recovered"}`);
+    // next trial starts from a partially built state again: invalidate a slice
+    await flow(ws, "invalidate", "--set", `allen_cache=${cache}`, i % 2 ? "task=bin" : "task=presentations");
+  }
+  log(`${ok}/${trials} trials recovered`);
+  return ok;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.argv[2] ?? 20);
+  const ok = await stress(n);
+  process.exitCode = ok === n ? 0 : 1;
+}
