@@ -39,9 +39,13 @@ function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Fl
 export async function writeStimulusFile(path: string, cubePaths: string[], o: WriteOptions): Promise<{ sessions: number; groups: number }> {
   const lib = await h5();
   let groups = 0, sessions = 0;
-  const cubes = cubePaths.map((p) => readCube(p)).filter((c) => c.header.presentations.ids.length > 0);
-  if (cubes.length === 0) {
-    throw new TaskError(`stimulus ${o.stimulus}: no presentations left in any of the ${cubePaths.length} sessions after filtering ` +
+  const all = cubePaths.map((p) => readCube(p));
+  const cubes = all.filter((c) => c.header.presentations.ids.length > 0);
+  // No session of this cache shows the stimulus (e.g. dot_motion in brain_observatory_1.1
+  // sessions): an empty file. Shown, but all filtered away: the thresholds are wrong.
+  const shown = all.reduce((a, c) => a + c.header.presentations_before_filter, 0);
+  if (cubes.length === 0 && shown > 0) {
+    throw new TaskError(`stimulus ${o.stimulus}: none of its ${shown} presentations is left in any of the ${cubePaths.length} sessions after filtering ` +
       `(remove it from the 'stimuli' param, or check the duration thresholds)`);
   }
   withFrozenClock(() => {
@@ -50,6 +54,7 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
       f.create_attribute("flow_version", o.flowVersion);
       f.create_attribute("flow_node_key", o.nodeKey);
       f.create_attribute("stimulus_type", o.stimulus);
+      if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
       for (const cube of cubes) {
         const structs = cube.header.structures.filter((s) => !o.structures || o.structures.test(s.name));
         if (structs.length === 0) continue;

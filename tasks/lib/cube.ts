@@ -21,6 +21,8 @@ export interface CubeStructure { name: string; unit_ids: number[] }
 export interface CubeHeader {
   session: number;
   stimulus: string;
+  /** this session's presentations of the stimulus before the median and blank filters */
+  presentations_before_filter: number;
   bin_width: number;
   n_bins: number;
   time: number[];

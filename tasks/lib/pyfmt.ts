@@ -5,6 +5,13 @@ export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  // Fast path: for 1e-4 ≤ |x| < 1e16 both languages print the shortest round-trip
+  // digits in plain notation; only integers differ ("118" vs "118.0").
+  const ax = Math.abs(x);
+  if (ax >= 1e-4 && ax < 1e16) {
+    const j = String(x);
+    if (!j.includes("e")) return j.includes(".") ? j : `${j}.0`;
+  }
   const e = x.toExponential(); // shortest round-trip digits
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e)!;
   const [, sign, d0, rest = "", expS] = m;

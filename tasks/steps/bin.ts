@@ -82,7 +82,8 @@ export default defineTask({
     }
     writeCube(ctx.outputs.cube as string, {
       header: {
-        session, stimulus: stim.name, bin_width: w, n_bins: T, time: [...time],
+        session, stimulus: stim.name, bin_width: w,
+        presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0), n_bins: T, time: [...time],
         presentations: {
           ids: rows.map((r) => r.stimulus_presentation_id),
           stimulus_block: rows.map((r) => (r.stimulus_block === null ? NaN : r.stimulus_block)),

@@ -10,7 +10,12 @@ import { mergeWholeMovies, medianFilter, removeBlanks, type Row } from "../clean
 import { stimulusTypes, relevantBySource } from "../stimuli.js";
 import type { SessionPresentations } from "./presentations.js";
 
-export interface KeptPresentations { session: number; presentations: Row[] }
+export interface KeptPresentations {
+  session: number;
+  presentations: Row[];
+  /** presentations per stimulus name before any filtering (after the whole-movie merge) */
+  before: Record<string, number>;
+}
 
 function tableCsv(rows: Row[]): string {
   const params = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
@@ -47,7 +52,9 @@ export default defineTask({
     for (const [session, path] of Object.entries(perSession)) {
       const s = Number(session);
       if (!tables.some((t) => t.session === s)) throw new TaskError(`clean: no presentations table for session ${session}`);
-      const out: KeptPresentations = { session: s, presentations: filtered.filter((r) => r.session === s && relevant.has(r.stimulus_name)) };
+      const before: Record<string, number> = {};
+      for (const r of whole) if (r.session === s) before[r.stimulus_name] = (before[r.stimulus_name] ?? 0) + 1;
+      const out: KeptPresentations = { session: s, presentations: filtered.filter((r) => r.session === s && relevant.has(r.stimulus_name)), before };
       writeJson(path, out);
     }
     ctx.log(`${rows.length} presentations, ${whole.length} after whole-movie merge, ${kept.length} after the median filter, ${filtered.length} after blank removal`);

@@ -141,7 +141,7 @@ describe("bad input on real data: one clear error, nothing lost", () => {
   it("a stimulus with no presentation left after filtering", async () => {
     const r = await flow(ws, "run", "--set", `allen_cache=${good}`, "--set", "median_threshold_other=0", "--keep-going");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/✘ stimulus_file\[stimulus=gabors\]: stimulus gabors: no presentations left in any of the 4 sessions after filtering \(remove it from the 'stimuli' param, or check the duration thresholds\)/);
+    expect(r.stderr).toMatch(/✘ stimulus_file\[stimulus=gabors\]: stimulus gabors: none of its \d+ presentations is left in any of the 4 sessions after filtering \(remove it from the 'stimuli' param, or check the duration thresholds\)/);
     // nothing lost: the default configuration restores everything from the cache
     const back = await runJson(ws, "--set", `allen_cache=${good}`);
     expect(back.summary.ran).toEqual([]);
@@ -169,6 +169,21 @@ describe("bad input on real data: one clear error, nothing lost", () => {
       rmSync(mnt, { recursive: true, force: true });
     }
   });
+  it("a stimulus that no session of the cache shows is not an error: its file is empty", async () => {
+    const dir = join(tempDir("flow-bo-"), "cache");
+    execFileSync("cp", ["-al", good, dir]);
+    for (const id of [766640955, 767871931]) rmSync(join(dir, `session_${id}`), { recursive: true }); // functional_connectivity sessions
+    const w = pipelineWorkspace();
+    const r = await runJson(w, "--set", `allen_cache=${dir}`);
+    expect(r.code).toBe(0);
+    const { h5 } = await import("../../tasks/lib/h5.js");
+    const lib = await h5();
+    const f = new lib.File(join(w, "data/02_stimulus_types/dot_motion.h5"), "r");
+    expect(f.keys()).toEqual([]);
+    expect(f.attrs.note!.value).toBe("no session of this cache shows dot_motion");
+    f.close();
+  });
+
   it("one broken session with --keep-going: everything else completes; after the fix only its nodes run", async () => {
     const full = readFileSync(join(good, `session_${BO}`, `session_${BO}.nwb`));
     const c = await brokenCache((p) => writeFileSync(p, full.subarray(0, 5000)));
