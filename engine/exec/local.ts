@@ -15,6 +15,27 @@ interface Worker { proc: ChildProcess; busy: boolean }
 export class LocalExecutor implements Executor {
   private idle: Worker[] = [];
   private all = new Set<Worker>();
+  private starting: Promise<Worker>[] = [];
+
+  warm(n: number) {
+    for (let i = this.all.size + this.starting.length; i < n; i++) {
+      const p = this.spawn();
+      this.starting.push(p);
+      p.then((w) => { this.idle.push(w); }, () => { /* a failed start shows up when a job needs a worker */ })
+        .finally(() => { this.starting = this.starting.filter((x) => x !== p); });
+    }
+  }
+
+  private async take(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return w;
+    if (this.starting.length) {
+      await Promise.race(this.starting.map((p) => p.catch(() => undefined)));
+      const ready = this.idle.pop();
+      if (ready) return ready;
+    }
+    return this.spawn();
+  }
 
   private spawn(): Promise<Worker> {
     return new Promise((res, rej) => {
@@ -39,7 +60,7 @@ export class LocalExecutor implements Executor {
 
   async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
     if ("argv" in job.run) return runShell(job, log);
-    const w = this.idle.pop() ?? (await this.spawn());
+    const w = await this.take();
     w.busy = true;
     return new Promise<JobResult>((res) => {
       const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
@@ -66,6 +87,7 @@ export class LocalExecutor implements Executor {
   }
 
   async close() {
+    await Promise.allSettled(this.starting);
     for (const w of this.all) w.proc.kill();
     this.all.clear();
     this.idle = [];

@@ -24,6 +24,8 @@ export type JobResult = (
 };
 
 export interface Executor {
+  /** Optional: get up to n workers ready while the scheduler plans (start-up is not free). */
+  warm?(n: number): void;
   execute(job: Job, log: (line: string) => void): Promise<JobResult>;
   close(): Promise<void>;
 }

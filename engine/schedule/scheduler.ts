@@ -49,6 +49,7 @@ export async function runPipeline(
     }
   };
 
+  let warmed = false;
   const processNode = async (n: PlanNode) => {
     const start = Date.now();
     const failedDeps = pipeline.deps.get(n.id)!.filter((d) => bad.has(d));
@@ -64,6 +65,12 @@ export async function runPipeline(
       summary.upToDate.push(n.id);
       logger.emit({ type: "node-done", id: n.id, outcome: "up-to-date", ms: 0 });
       return;
+    }
+    // Something will run or restore: start the workers now, overlapping their start-up
+    // with this node's hashing and restoring.
+    if (!warmed && "module" in n.run) {
+      warmed = true;
+      executor.warm?.(opts.jobs);
     }
     if (!st.key) {
       // Only an external input can block here (upstreams are done): a missing file.

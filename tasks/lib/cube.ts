@@ -98,14 +98,25 @@ export function readCube(path: string): Cube {
   };
 }
 
+/** byte → its 8 bits as 0/1 bytes (little-endian bit order), for unpacking 8 at a time */
+const SPREAD = (() => {
+  const t = new Uint8Array(256 * 8);
+  for (let v = 0; v < 256; v++) for (let k = 0; k < 8; k++) t[v * 8 + k] = (v >>> k) & 1;
+  return t;
+})();
+
 /** Unpacks presentations [p0, p1) of a P × U × T bit cube into uint8 0/1. */
 export function unpack(bits: Uint8Array, U: number, T: number, p0: number, p1: number): Uint8Array {
   const per = U * T;
   const out = new Uint8Array((p1 - p0) * per);
   const base = p0 * per;
-  for (let i = 0; i < out.length; i++) {
-    const b = base + i;
-    out[i] = (bits[b >>> 3]! >>> (b & 7)) & 1;
+  let i = 0;
+  // leading bits up to a byte boundary, then whole bytes, then the tail
+  for (; i < out.length && ((base + i) & 7) !== 0; i++) out[i] = (bits[(base + i) >>> 3]! >>> ((base + i) & 7)) & 1;
+  for (; i + 8 <= out.length; i += 8) {
+    const v = bits[(base + i) >>> 3]!;
+    if (v !== 0) out.set(SPREAD.subarray(v * 8, v * 8 + 8), i);
   }
+  for (; i < out.length; i++) out[i] = (bits[(base + i) >>> 3]! >>> ((base + i) & 7)) & 1;
   return out;
 }
