@@ -5,23 +5,8 @@
 // after `flow gc` every index entry's objects present and matching their hashes.
 // Usage: node bin/run-ts.js bench/kill-stress.ts [trials]. Last line: "N/N trials recovered".
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { join, relative } from "node:path";
-import { createHash } from "node:crypto";
-import { workspace, flow, REPO } from "./lib.js";
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
+import { join } from "node:path";
+import { workspace, flow, hashTree, REPO } from "./lib.js";
 
 function killedRun(cwd: string, cache: string, afterMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -38,7 +23,7 @@ export async function stress(trials: number, log: (m: string) => void = console.
   const t0 = performance.now();
   await flow(workspace("kill_timing"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2");
   const cold = performance.now() - t0;
-  const want = tree(join(ref, "data"));
+  const want = hashTree(join(ref, "data"));
   let ok = 0;
   const ws = workspace("kill_ws");
   for (let i = 0; i < trials; i++) {
@@ -48,13 +33,13 @@ export async function stress(trials: number, log: (m: string) => void = console.
     const problems: string[] = [];
     try {
       await flow(ws, "run", "--set", `allen_cache=${cache}`);
-      const got = tree(join(ws, "data"));
+      const got = hashTree(join(ws, "data"));
       for (const [f, h] of Object.entries(want)) if (got[f] !== h) problems.push(`${f} ${got[f] ? "differs" : "missing"}`);
       for (const f of Object.keys(got)) if (!(f in want)) problems.push(`stray ${f}`);
       const st = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { id: string; state: string }[];
       for (const n of st) if (n.state !== "up-to-date") problems.push(`${n.id} ${n.state}`);
       await flow(ws, "gc", "--set", `allen_cache=${cache}`);
-      const objects = tree(join(ws, "cache", "objects"));
+      const objects = hashTree(join(ws, "cache", "objects"));
       for (const [f, h] of Object.entries(objects)) if (!f.endsWith(h)) problems.push(`object ${f} does not match its hash`);
       const st2 = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { state: string }[];
       if (st2.some((n) => n.state !== "up-to-date")) problems.push("not up to date after gc");

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: workspaces, the CLI as a real process, records.
-import { mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { ProvenanceRecord } from "../engine/records/records.js";
@@ -47,3 +48,17 @@ export function table(rows: [string, string, string?][]) {
 }
 
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** sha256 of every file under dir, by relative path. */
+export function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}

@@ -87,3 +87,16 @@ tasks:
   });
   return dir;
 }
+
+/** An HDF5 file that claims to be NWB 2.2.2 but has only /intervals (no /units). */
+export async function writeNwbWithoutUnits(path: string) {
+  const { h5, withFrozenClock } = await import("../tasks/lib/h5.js");
+  const lib = await h5();
+  withFrozenClock(() => {
+    const f = new lib.File(path, "w");
+    f.create_attribute("neurodata_type", "NWBFile");
+    f.create_attribute("nwb_version", "2.2.2");
+    f.create_group("intervals");
+    f.close();
+  });
+}

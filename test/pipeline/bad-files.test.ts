@@ -2,7 +2,7 @@
 import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
 import { readFileSync, writeFileSync, copyFileSync } from "node:fs";
-import { tempDir } from "../rig.js";
+import { tempDir, writeNwbWithoutUnits } from "../rig.js";
 import { Nwb } from "../../tasks/nwb/open.js";
 import { h5, withFrozenClock } from "../../tasks/lib/h5.js";
 
@@ -42,14 +42,7 @@ describe("bad NWB files", () => {
   });
   it("an NWB file without /units", async () => {
     const p = join(tempDir(), "session_1.nwb");
-    const lib = await h5();
-    withFrozenClock(() => {
-      const f = new lib.File(p, "w");
-      f.create_attribute("neurodata_type", "NWBFile");
-      f.create_attribute("nwb_version", "2.2.2");
-      f.create_group("intervals");
-      f.close();
-    });
+    await writeNwbWithoutUnits(p);
     expect(await openError(p)).toBe(`${p}: not an Allen NWB session file: missing /units`);
   });
   it("a good copy opens", async () => {

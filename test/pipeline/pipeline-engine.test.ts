@@ -1,23 +1,10 @@
 // The engine on the real pipeline: what re-runs after a param change, an invalidate,
 // a deleted output; and byte-identical outputs across fresh workspaces and --jobs.
 import { describe, it, expect, inject } from "vitest";
-import { readFileSync, rmSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { hashTree } from "../../bench/lib.js";
 import { pipelineWorkspace, runJson, flow } from "../rig.js";
-
-function hashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("the Allen pipeline under the engine", () => {
   it("re-runs exactly what a change touches, and restores what the cache has", async () => {
@@ -66,9 +53,9 @@ describe("the Allen pipeline under the engine", () => {
     const cache = `allen_cache=${inject("exampleCache")}`;
     await runJson(a, "--set", cache, "--jobs", "1");
     await runJson(b, "--set", cache, "--jobs", "2");
-    const ha = hashes(join(a, "data")), hb = hashes(join(b, "data"));
+    const ha = hashTree(join(a, "data")), hb = hashTree(join(b, "data"));
     expect(Object.keys(ha).length).toBeGreaterThan(60);
     expect(hb).toEqual(ha);
-    expect(hashes(join(inject("exampleWorkspace"), "data"))).toEqual(ha);
+    expect(hashTree(join(inject("exampleWorkspace"), "data"))).toEqual(ha);
   });
 });

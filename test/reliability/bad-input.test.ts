@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync, unlinkSync, mkdirSync, existsSync, readdirSync, statSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
-import { pipelineWorkspace, flow, runJson, statusJson, tempDir } from "../rig.js";
+import { pipelineWorkspace, flow, runJson, statusJson, tempDir, writeNwbWithoutUnits } from "../rig.js";
 import { buildSession, type SessionModel } from "../../tasks/synth/session.js";
 import { writeSessionNwb } from "../../tasks/synth/write-nwb.js";
 import { cacheSpecs } from "../../tasks/synth/cache.js";
@@ -101,19 +101,7 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: not an HDF5 file`));
   });
   it("an NWB without /units", async () => {
-    const c = await mutated(() => {});
-    // same file, but the units group renamed away is not possible in h5wasm: write a stub
-    const { h5, withFrozenClock } = await import("../../tasks/lib/h5.js");
-    const lib = await h5();
-    const p = join(c, `session_${BO}`, `session_${BO}.nwb`);
-    unlinkSync(p);
-    withFrozenClock(() => {
-      const f = new lib.File(p, "w");
-      f.create_attribute("neurodata_type", "NWBFile");
-      f.create_attribute("nwb_version", "2.2.2");
-      f.create_group("intervals");
-      f.close();
-    });
+    const c = await brokenCache((p) => writeNwbWithoutUnits(p));
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: not an Allen NWB session file: missing /units$`));
   });
   it("an NWB without any *_presentations table", async () => {
