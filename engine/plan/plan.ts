@@ -13,7 +13,7 @@ import { canonical, sha256 } from "../hash/canonical.js";
 import type { PlanNode, Pipeline, ParamValue } from "../pipeline/types.js";
 import { outputPaths } from "../pipeline/types.js";
 import type { Workspace } from "../workspace.js";
-import type { IndexEntry, OutputHashes } from "../store/index.js";
+import { entryHashes, type IndexEntry, type OutputHashes } from "../store/index.js";
 import type { NodeState } from "../store/workspace-state.js";
 
 export type NodeStateName = "up-to-date" | "restorable" | "stale" | "never-run";
@@ -145,6 +145,15 @@ export class Planner {
     return reasons;
   }
 
+  /**
+   * The index entry for a key, if this object store holds all its objects. (A shared
+   * index may list results whose objects live in another store.)
+   */
+  private async cached(key: string): Promise<IndexEntry | undefined> {
+    const e = await this.ws.index.get(key);
+    return e && entryHashes(e).every((h) => this.ws.objects.has(h)) ? e : undefined;
+  }
+
   async status(n: PlanNode): Promise<NodeStatus> {
     const code = this.ws.code.of(n.run);
     const rec = this.ws.state.get(n.id);
@@ -162,14 +171,14 @@ export class Planner {
         this.known.set(n.id, rec.outputs);
         return { node: n, code, key: k.key, inputs, state: "up-to-date", reasons: [] };
       }
-      const entry = await this.ws.index.get(k.key);
+      const entry = await this.cached(k.key);
       if (entry) {
         this.known.set(n.id, entry.outputs);
         return { node: n, code, key: k.key, inputs, entry, state: "restorable", reasons: problems };
       }
       return { node: n, code, key: k.key, inputs, state: "stale", reasons: problems };
     }
-    const entry = await this.ws.index.get(k.key);
+    const entry = await this.cached(k.key);
     const reasons = rec ? this.diff(n, rec, code.version, inputs) : [];
     if (entry) {
       this.known.set(n.id, entry.outputs);
