@@ -10,6 +10,7 @@ import { invalidateCommand } from "./commands/invalidate.js";
 import { logCommand } from "./commands/log.js";
 import { dagCommand } from "./commands/dag.js";
 import { gcCommand } from "./commands/gc.js";
+import { nodeRunCommand } from "./commands/node-run.js";
 import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
@@ -18,7 +19,7 @@ import type { CommandFn } from "../task.js";
 
 const commands: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand, status: statusCommand, invalidate: invalidateCommand,
-  log: logCommand, dag: dagCommand, gc: gcCommand,
+  log: logCommand, dag: dagCommand, gc: gcCommand, "node-run": nodeRunCommand,
 };
 
 const usage = `flow ${FLOW_VERSION} — a content-addressed workflow engine

@@ -24,6 +24,12 @@ export type JobResult = (
 };
 
 export interface Executor {
+  /**
+   * Remote executors (a cluster) run `flow node-run`, which stores the results in the
+   * shared cache itself; the scheduler then restores them. Local ones run the task and
+   * leave the outputs at the job's temp paths.
+   */
+  readonly storesOwnResults?: boolean;
   /** Optional: get up to n workers ready while the scheduler plans (start-up is not free). */
   warm?(n: number): void;
   execute(job: Job, log: (line: string) => void): Promise<JobResult>;

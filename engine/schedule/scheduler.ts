@@ -1,17 +1,15 @@
 // Runs the stale part of the graph in dependency order, `jobs` at a time: each node is
 // found up to date, restored from the cache, or executed; results are stored by content
 // hash, materialised, and recorded. A failure fails that node and what depends on it.
-import { hostname } from "node:os";
 import { relative } from "node:path";
 import type { Pipeline, PlanNode } from "../pipeline/types.js";
-import { inputPaths } from "../pipeline/types.js";
 import { Planner } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
-import { FLOW_VERSION } from "../workspace.js";
 import type { Executor } from "../exec/types.js";
 import type { Logger, Summary } from "../report/events.js";
 import type { OutputHashes } from "../store/index.js";
-import { tempOutputs, storeOutputs, restoreOutputs, removeDir, sweepLeftovers } from "./materialise.js";
+import { restoreOutputs, sweepLeftovers } from "./materialise.js";
+import { executeIntoCache, jobFor } from "./execute-node.js";
 import type { Dag } from "../graph/dag.js";
 
 export interface RunOptions {
@@ -92,55 +90,35 @@ export async function runPipeline(
       logger.emit({ type: "warn", message: `${n.id}: cache object corrupt (hash mismatch): ${r.corrupt.map((p) => relative(pipeline.root, p)).join(", ")}; discarded, recomputing` });
       await ws.index.delete(st.key);
     }
-    // Execute.
+    // Execute: here into the cache, or (a remote executor) as a job that stores its own
+    // results, which are then restored from the cache.
     logger.emit({ type: "node-start", id: n.id, action: "run" });
-    const startedAt = new Date().toISOString();
-    const tmp = tempOutputs(ws, n, st.key);
+    const log = (line: string) => logger.emit({ type: "node-log", id: n.id, line });
     let error: string | undefined;
     let detail: string | undefined;
     let hashes: OutputHashes | undefined;
-    let maxRssMb: number | undefined;
-    try {
-      const res = await executor.execute({
-        node: n.id, key: st.key, run: n.run, root: pipeline.root,
-        params: { ...n.params, ...n.vars },
-        inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
-        outputs: tmp.paths, resources: n.resources,
-      }, (line) => logger.emit({ type: "node-log", id: n.id, line }));
-      maxRssMb = res.maxRssMb;
+    if (executor.storesOwnResults) {
+      const res = await executor.execute(jobFor(pipeline, n, st.key, {}), log);
       if (!res.ok) {
         error = res.message;
         detail = res.detail;
       } else {
-        const stored = storeOutputs(ws, tmp.paths);
-        if (typeof stored === "string") error = stored;
-        else {
-          hashes = stored;
-          await ws.index.set(st.key, { outputs: hashes, node: n.id, at: new Date().toISOString() });
-          const r = restoreOutputs(ws, n, hashes);
-          if (!r.ok) error = `could not materialise outputs: ${r.corrupt.join(", ")}`;
-        }
+        const entry = await ws.index.get(st.key);
+        if (!entry) error = "the job finished but its results are not in the cache";
+        else hashes = entry.outputs;
       }
-    } catch (e) {
-      error = (e as Error).message;
-      detail = (e as Error).stack;
-    } finally {
-      removeDir(tmp.dir);
+    } else {
+      const r = await executeIntoCache(pipeline, ws, n, st, executor, log);
+      if (r.ok) hashes = r.hashes;
+      else {
+        error = r.error;
+        detail = r.detail;
+      }
     }
-    ws.records.append({
-      node: n.id, task: n.task, vars: n.vars, key: st.key, code: st.code, params: n.params,
-      inputs: Object.entries(n.inputs).flatMap(([name, i]) => inputPaths(i).map((p, k) => {
-        const h = st.inputs![name];
-        return { name, path: relative(pipeline.root, p), hash: Array.isArray(h) ? h[k]! : h! };
-      })),
-      outputs: hashes ? Object.entries(n.outputs).flatMap(([name, o]) => {
-        const h = hashes![name]!;
-        return o.kind === "file" ? [{ name, path: relative(pipeline.root, o.path), hash: h as string }]
-          : Object.entries(o.paths).map(([m, p]) => ({ name, path: relative(pipeline.root, p), hash: (h as Record<string, string>)[m]! }));
-      }) : [],
-      start: startedAt, end: new Date().toISOString(), host: hostname(), pid: process.pid,
-      status: error ? "failed" : "ok", error, maxRssMb, flowVersion: FLOW_VERSION,
-    });
+    if (hashes) {
+      const r = restoreOutputs(ws, n, hashes);
+      if (!r.ok) error = `could not materialise outputs: ${r.corrupt.join(", ")}`;
+    }
     if (error) {
       bad.add(n.id);
       summary.failed.push({ id: n.id, error });

@@ -4,6 +4,9 @@ import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { runPipeline } from "../../schedule/scheduler.js";
 import { LocalExecutor } from "../../exec/local.js";
+import { SlurmExecutor } from "../../exec/slurm.js";
+import type { Executor } from "../../exec/types.js";
+import { parseSets } from "../../pipeline/params.js";
 import { Planner } from "../../plan/plan.js";
 import { PlainReporter, TtyReporter, formatSummary } from "../../report/reporters.js";
 import { FlowError } from "../../errors.js";
@@ -16,6 +19,9 @@ With selectors (key=value, task=<id>), only the matching nodes and what they nee
   -j, --jobs N       parallel nodes (default: number of cores)
   -k, --keep-going   after a failure, go on with everything that does not depend on it
   -n, --dry-run      say what would run or be restored, and do nothing
+  --executor local|slurm     where nodes run (default local: worker processes here)
+  --slurm-partition P        sbatch --partition
+  --slurm-opt "--mem=8G"     an extra sbatch option (repeatable)
 ${commonHelp}`;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -23,6 +29,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     jobs: { type: "string", short: "j" },
     "keep-going": { type: "boolean", short: "k" },
     "dry-run": { type: "boolean", short: "n" },
+    executor: { type: "string" },
+    "slurm-partition": { type: "string" },
+    "slurm-opt": { type: "string", multiple: true },
   });
   if (values.help) return io.out(help + "\n"), 0;
   const { file, rest } = splitFile(positionals);
@@ -39,7 +48,14 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     const logger: Logger = values.json
       ? { emit: (e) => { if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e); } }
       : tty ?? plain;
-    const executor = new LocalExecutor();
+    const kind = values.executor ?? "local";
+    if (kind !== "local" && kind !== "slurm") throw new FlowError("usage", `--executor ${kind}: expected local or slurm`);
+    const executor: Executor = kind === "local" ? new LocalExecutor() : new SlurmExecutor({
+      root: pipeline.root, pipeline: pipeline.file, sets: parseSets(values.set ?? []),
+      cacheDir: ws.cacheDir, cacheUrl: values["cache-url"] ?? process.env.FLOW_CACHE_URL,
+      partition: values["slurm-partition"], opts: values["slurm-opt"] ?? [],
+      pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
+    });
     const onSignal = () => {
       void executor.close();
       ws.lock.release();

@@ -1,0 +1,70 @@
+// Executing one node into the cache: temp outputs → the task → objects → index entry →
+// provenance record. The head runs this for local executors; a cluster job runs it
+// itself (flow node-run) and the head then restores from the cache.
+import { hostname } from "node:os";
+import { relative } from "node:path";
+import type { Pipeline, PlanNode } from "../pipeline/types.js";
+import { inputPaths } from "../pipeline/types.js";
+import type { NodeStatus } from "../plan/plan.js";
+import type { Workspace } from "../workspace.js";
+import { FLOW_VERSION } from "../workspace.js";
+import type { Executor, Job } from "../exec/types.js";
+import type { OutputHashes } from "../store/index.js";
+import { tempOutputs, storeOutputs, removeDir } from "./materialise.js";
+
+export type ExecOutcome =
+  | { ok: true; hashes: OutputHashes }
+  | { ok: false; error: string; detail?: string };
+
+export function jobFor(pipeline: Pipeline, n: PlanNode, key: string, outputs: Job["outputs"]): Job {
+  return {
+    node: n.id, key, run: n.run, root: pipeline.root,
+    params: { ...n.params, ...n.vars },
+    inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
+    outputs, resources: n.resources,
+  };
+}
+
+export async function executeIntoCache(
+  pipeline: Pipeline, ws: Workspace, n: PlanNode, st: NodeStatus, executor: Executor, log: (line: string) => void,
+): Promise<ExecOutcome> {
+  const key = st.key!;
+  const startedAt = new Date().toISOString();
+  const tmp = tempOutputs(ws, n, key);
+  let error: string | undefined, detail: string | undefined, hashes: OutputHashes | undefined, maxRssMb: number | undefined;
+  try {
+    const res = await executor.execute(jobFor(pipeline, n, key, tmp.paths), log);
+    maxRssMb = res.maxRssMb;
+    if (!res.ok) {
+      error = res.message;
+      detail = res.detail;
+    } else {
+      const stored = storeOutputs(ws, tmp.paths);
+      if (typeof stored === "string") error = stored;
+      else {
+        hashes = stored;
+        await ws.index.set(key, { outputs: hashes, node: n.id, at: new Date().toISOString() });
+      }
+    }
+  } catch (e) {
+    error = (e as Error).message;
+    detail = (e as Error).stack;
+  } finally {
+    removeDir(tmp.dir);
+  }
+  ws.records.append({
+    node: n.id, task: n.task, vars: n.vars, key, code: st.code, params: n.params,
+    inputs: Object.entries(n.inputs).flatMap(([name, i]) => inputPaths(i).map((p, k) => {
+      const h = st.inputs![name];
+      return { name, path: relative(pipeline.root, p), hash: Array.isArray(h) ? h[k]! : h! };
+    })),
+    outputs: hashes ? Object.entries(n.outputs).flatMap(([name, o]) => {
+      const h = hashes![name]!;
+      return o.kind === "file" ? [{ name, path: relative(pipeline.root, o.path), hash: h as string }]
+        : Object.entries(o.paths).map(([m, p]) => ({ name, path: relative(pipeline.root, p), hash: (h as Record<string, string>)[m]! }));
+    }) : [],
+    start: startedAt, end: new Date().toISOString(), host: hostname(), pid: process.pid,
+    status: error ? "failed" : "ok", error, maxRssMb, flowVersion: FLOW_VERSION,
+  });
+  return error ? { ok: false, error, detail } : { ok: true, hashes: hashes! };
+}

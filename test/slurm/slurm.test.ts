@@ -1,0 +1,78 @@
+// The SLURM executor against a real single-node SLURM cluster (slurm-wlm), which .ci/run
+// starts with test/services/slurm-start.sh. Without it these tests are skipped.
+import { describe, it, expect, inject } from "vitest";
+import { join } from "node:path";
+import { execa } from "execa";
+import { toyWorkspace, runJson, pipelineWorkspace, FLOW, read } from "../rig.js";
+import { hashTree } from "../../bench/lib.js";
+
+const probe = await execa("sinfo", ["-h", "-o", "%T"], { reject: false });
+const available = !!process.env.FLOW_TEST_SLURM && probe.exitCode === 0;
+if (!available) console.warn("SKIPPED SLURM tests: no SLURM cluster here (.ci/run starts one with test/services/slurm-start.sh)");
+
+const env = { ...process.env, FLOW_SLURM_POLL_MS: "300" };
+const slowTask = (seconds: number) => ({
+  "tasks/upper.ts": `import { readFileSync, writeFileSync } from "node:fs";
+export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, ${seconds * 1000})); writeFileSync(ctx.outputs.out, readFileSync(ctx.inputs.src, "utf8").toUpperCase() + ctx.params.suffix); } };
+`,
+});
+
+async function flowJobs(): Promise<{ id: string; name: string; state: string }[]> {
+  const r = await execa("scontrol", ["show", "jobs", "-o"], { reject: false });
+  return r.stdout.split("\n").filter((l) => l.includes("JobId=")).map((l) => ({
+    id: /JobId=(\d+)/.exec(l)![1]!, name: /JobName=(\S+)/.exec(l)?.[1] ?? "", state: /JobState=(\w+)/.exec(l)?.[1] ?? "",
+  }));
+}
+
+async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > ms) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!available)("SLURM executor", () => {
+  it("runs the embedded example through SLURM, byte-identical to the local executor", async () => {
+    const ws = pipelineWorkspace();
+    const r = await execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--jobs", "4", "--set", `allen_cache=${inject("exampleCache")}`], { cwd: ws, env, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    expect(summary.ran.length).toBe(64);
+    expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
+  }, 600_000);
+
+  it("a cancelled job fails its node with the job id and the tail of its log", async () => {
+    const ws = toyWorkspace(slowTask(30));
+    const run = execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--keep-going", "name=a"], { cwd: ws, env, reject: false });
+    const job = await until(async () => (await flowJobs()).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
+    await execa("scancel", [job.id]);
+    const r = await run;
+    expect(r.exitCode).toBe(1);
+    const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    expect(summary.failed).toHaveLength(1);
+    expect(summary.failed[0].id).toBe("upper[name=a]");
+    expect(summary.failed[0].error).toMatch(new RegExp(`^SLURM job ${job.id} CANCELLED.*; log .*\\.flow/slurm/[0-9a-f]{64}\\.log:`));
+  }, 120_000);
+
+  it("a head killed mid-run is restarted: running jobs are adopted, none is submitted twice", async () => {
+    const ws = toyWorkspace(slowTask(4));
+    const head = execa(process.execPath, [FLOW, "run", "--executor", "slurm", "--jobs", "2"], { cwd: ws, env, reject: false, detached: true });
+    const before = new Set((await flowJobs()).map((j) => j.id));
+    await until(async () => ((await flowJobs()).filter((j) => !before.has(j.id) && j.state === "RUNNING").length === 2 ? true : undefined));
+    process.kill(-head.pid!, "SIGKILL");
+    await head;
+    const again = await runJson(ws, "--executor", "slurm", "--jobs", "2");
+    expect(again.code).toBe(0);
+    expect(again.summary.failed).toEqual([]);
+    expect(read(ws, "out/all.txt")).toBe("ALPHA\n!BETA\n!");
+    // one job per node key: the two upper jobs were adopted (or found finished in the cache)
+    const mine = (await flowJobs()).filter((j) => !before.has(j.id));
+    const byName = new Map<string, number>();
+    for (const j of mine) byName.set(j.name, (byName.get(j.name) ?? 0) + 1);
+    expect([...byName.values()].every((n) => n === 1)).toBe(true);
+    expect(byName.size).toBe(3);
+  }, 180_000);
+});
