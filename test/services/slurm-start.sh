@@ -13,7 +13,10 @@ if [ ! -s /etc/munge/munge.key ]; then
 fi
 chown munge:munge /etc/munge/munge.key && chmod 400 /etc/munge/munge.key
 mkdir -p /run/munge /var/log/munge /var/lib/munge && chown munge:munge /run/munge /var/log/munge /var/lib/munge
-pgrep -x munged >/dev/null || su munge -s /bin/sh -c "munged --force"
+if ! pgrep -x munged >/dev/null; then
+  su munge -s /bin/sh -c "munged --force"
+  touch "$dir/munged.started" # ours to stop
+fi
 
 mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 cat > /etc/slurm/slurm.conf <<CONF
