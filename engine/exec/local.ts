@@ -16,10 +16,17 @@ export class LocalExecutor implements Executor {
   private idle: Worker[] = [];
   private all = new Set<Worker>();
   private starting: Promise<Worker>[] = [];
+  /** every process forked, ready or not, so close() can end them at once */
+  private procs = new Set<ChildProcess>();
+  private closed = false;
 
-  warm(n: number) {
+  warm(n: number, modules: string[] = []) {
+    if (this.closed) return;
     for (let i = this.all.size + this.starting.length; i < n; i++) {
-      const p = this.spawn();
+      const p = this.spawn().then((w) => {
+        if (modules.length) w.proc.send({ type: "preload", modules });
+        return w;
+      });
       this.starting.push(p);
       p.then((w) => { this.idle.push(w); }, () => { /* a failed start shows up when a job needs a worker */ })
         .finally(() => { this.starting = this.starting.filter((x) => x !== p); });
@@ -44,6 +51,8 @@ export class LocalExecutor implements Executor {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
         serialization: "advanced",
       });
+      this.procs.add(proc);
+      proc.once("exit", () => this.procs.delete(proc));
       const w: Worker = { proc, busy: false };
       const onExit = (code: number | null) => rej(new Error(`worker exited at start-up (code ${code})`));
       proc.once("exit", onExit);
@@ -87,8 +96,8 @@ export class LocalExecutor implements Executor {
   }
 
   async close() {
-    await Promise.allSettled(this.starting);
-    for (const w of this.all) w.proc.kill();
+    this.closed = true;
+    for (const p of this.procs) p.kill();
     this.all.clear();
     this.idle = [];
   }

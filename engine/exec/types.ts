@@ -30,8 +30,11 @@ export interface Executor {
    * leave the outputs at the job's temp paths.
    */
   readonly storesOwnResults?: boolean;
-  /** Optional: get up to n workers ready while the scheduler plans (start-up is not free). */
-  warm?(n: number): void;
+  /**
+   * Optional: get up to n workers ready while the scheduler plans (start-up is not
+   * free), with these task modules already imported.
+   */
+  warm?(n: number, modules?: string[]): void;
   execute(job: Job, log: (line: string) => void): Promise<JobResult>;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { TaskModule } from "../task.js";
 import { FLOW_VERSION } from "../workspace.js";
 import type { Job } from "./types.js";
 
-type Msg = { type: "run"; job: Job };
+type Msg = { type: "run"; job: Job } | { type: "preload"; modules: string[] };
 
 // The worker's peak RSS so far (workers are reused, so this is the peak up to this job).
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -14,6 +14,11 @@ const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const send = (m: unknown) => new Promise<void>((res) => process.send!(m, () => res()));
 
 process.on("message", async (m: Msg) => {
+  if (m.type === "preload") {
+    // Import ahead of the first job; a module that fails to load fails its job later.
+    for (const mod of m.modules) await import(pathToFileURL(mod).href).catch(() => undefined);
+    return;
+  }
   if (m.type !== "run") return;
   const { job } = m;
   try {

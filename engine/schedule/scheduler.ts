@@ -1,7 +1,7 @@
 // Runs the stale part of the graph in dependency order, `jobs` at a time: each node is
 // found up to date, restored from the cache, or executed; results are stored by content
 // hash, materialised, and recorded. A failure fails that node and what depends on it.
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import type { Pipeline, PlanNode } from "../pipeline/types.js";
 import { Planner } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
@@ -28,6 +28,10 @@ export async function runPipeline(
   const nodes = pipeline.nodes.filter((n) => !wanted || wanted.has(n.id));
   const summary: Summary = { ran: [], restored: [], upToDate: [], failed: [], skipped: [], wallMs: 0 };
   sweepLeftovers(ws, pipeline.nodes);
+  // Start the workers now: their start-up (Node + h5wasm, ~0.4 s) overlaps planning and
+  // hashing. A run with nothing to do ends them unused, which costs no wall time.
+  const modules = [...new Set(nodes.flatMap((n) => ("module" in n.run ? [resolve(pipeline.root, n.run.module)] : [])))];
+  if (modules.length) executor.warm?.(opts.jobs, modules);
   logger.emit({ type: "plan", total: nodes.length });
 
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -47,7 +51,6 @@ export async function runPipeline(
     }
   };
 
-  let warmed = false;
   const processNode = async (n: PlanNode) => {
     const start = Date.now();
     const failedDeps = pipeline.deps.get(n.id)!.filter((d) => bad.has(d));
@@ -63,12 +66,6 @@ export async function runPipeline(
       summary.upToDate.push(n.id);
       logger.emit({ type: "node-done", id: n.id, outcome: "up-to-date", ms: 0 });
       return;
-    }
-    // Something will run or restore: start the workers now, overlapping their start-up
-    // with this node's hashing and restoring.
-    if (!warmed && "module" in n.run) {
-      warmed = true;
-      executor.warm?.(opts.jobs);
     }
     if (!st.key) {
       // Only an external input can block here (upstreams are done): a missing file.
