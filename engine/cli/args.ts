@@ -23,8 +23,19 @@ Common options:
   -h, --help             this help`;
 
 export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+  const all = { ...commonOptions, ...options };
+  // A string option takes the next word as its value even when it starts with a dash
+  // (`--slurm-opt "--mem=8G"`), which node's parseArgs would refuse.
+  const takesValue = new Set(Object.entries(all).filter(([, o]) => o.type === "string").flatMap(([k, o]) => [`--${k}`, ...("short" in o && o.short ? [`-${o.short}`] : [])]));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (takesValue.has(a) && i + 1 < argv.length && argv[i + 1]!.startsWith("-")) {
+      args.push(`${a.startsWith("--") ? a : `--${Object.entries(all).find(([, o]) => "short" in o && `-${o.short}` === a)![0]}`}=${argv[++i]}`);
+    } else args.push(a);
+  }
   try {
-    return parseArgs({ args: argv, options: { ...commonOptions, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
   } catch (e) {
     throw new FlowError("usage", (e as Error).message.replace(/\. To specify.*$/, ""));
   }

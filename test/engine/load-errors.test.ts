@@ -79,3 +79,13 @@ tasks:
     expect(r.stderr).toContain("unknown command 'frobnicate'");
   });
 });
+
+describe("option values that start with a dash", () => {
+  it("--set and other string options take the next word whatever it starts with", async () => {
+    const { parse } = await import("../../engine/cli/args.js");
+    const r = parse(["--set", "-x=1", "--slurm-opt", "--mem=8G", "-s", "y=2", "pipeline.yaml"], { "slurm-opt": { type: "string", multiple: true } });
+    expect(r.values.set).toEqual(["-x=1", "y=2"]);
+    expect(r.values["slurm-opt"]).toEqual(["--mem=8G"]);
+    expect(r.positionals).toEqual(["pipeline.yaml"]);
+  });
+});

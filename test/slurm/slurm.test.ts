@@ -44,6 +44,26 @@ describe.skipIf(!available)("SLURM executor", () => {
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
   }, 600_000);
 
+  it("per-task resources become sbatch options", async () => {
+    const ws = toyWorkspace({
+      "pipeline.yaml": `version: 1
+tasks:
+  t:
+    run: { argv: [/bin/sh, -c, 'sleep 3; echo ok > "$0"', "\${out.o}"] }
+    outputs: { o: out/t.txt }
+    resources: { memory: 100M, cpus: 1, time: "0:05:00" }
+`,
+    });
+    const run = execa(process.execPath, [FLOW, "run", "--executor", "slurm", "--slurm-opt", "--comment=flow-test"], { cwd: ws, env, reject: false });
+    const job = await until(async () => (await flowJobs()).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
+    const show = (await execa("scontrol", ["show", "job", job.id])).stdout;
+    expect(show).toMatch(/MinMemoryNode=100M/);
+    expect(show).toMatch(/TimeLimit=00:05:00/);
+    expect(show).toMatch(/Comment=flow-test/);
+    expect((await run).exitCode).toBe(0);
+    expect(read(ws, "out/t.txt")).toBe("ok\n");
+  }, 120_000);
+
   it("a cancelled job fails its node with the job id and the tail of its log", async () => {
     const ws = toyWorkspace(slowTask(30));
     const run = execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--keep-going", "name=a"], { cwd: ws, env, reject: false });
