@@ -10,7 +10,7 @@ import { FlowError } from "../errors.js";
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.url));
 
-interface Worker { proc: ChildProcess; busy: boolean }
+interface Worker { proc: ChildProcess }
 
 export class LocalExecutor implements Executor {
   private idle: Worker[] = [];
@@ -33,12 +33,17 @@ export class LocalExecutor implements Executor {
     }
   }
 
+  /** An idle live worker (one that died while idle is dropped), a starting one, or a new one. */
   private async take(): Promise<Worker> {
-    const w = this.idle.pop();
+    const live = () => {
+      for (let w = this.idle.pop(); w; w = this.idle.pop()) if (w.proc.connected && w.proc.exitCode === null) return w;
+      return undefined;
+    };
+    const w = live();
     if (w) return w;
     if (this.starting.length) {
       await Promise.race(this.starting.map((p) => p.catch(() => undefined)));
-      const ready = this.idle.pop();
+      const ready = live();
       if (ready) return ready;
     }
     return this.spawn();
@@ -53,7 +58,7 @@ export class LocalExecutor implements Executor {
       });
       this.procs.add(proc);
       proc.once("exit", () => this.procs.delete(proc));
-      const w: Worker = { proc, busy: false };
+      const w: Worker = { proc };
       const onExit = (code: number | null) => rej(new Error(`worker exited at start-up (code ${code})`));
       proc.once("exit", onExit);
       proc.once("message", (m: { type: string }) => {
@@ -70,13 +75,11 @@ export class LocalExecutor implements Executor {
   async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
     if ("argv" in job.run) return runShell(job, log);
     const w = await this.take();
-    w.busy = true;
     return new Promise<JobResult>((res) => {
       const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
         if (m.type === "log") log(m.line!);
         else if (m.type === "done") {
           cleanup();
-          w.busy = false;
           this.idle.push(w);
           res(m.result!);
         }

@@ -60,3 +60,26 @@ describe("a failing node", () => {
     expect(r.summary.ran.sort()).toEqual(["single", "upper[name=b]"]);
   });
 });
+
+describe("the worker pool", () => {
+  it("a worker that died while idle is replaced, not handed the next job", async () => {
+    const { LocalExecutor } = await import("../../engine/exec/local.js");
+    const { write, tempDir } = await import("../rig.js");
+    const dir = tempDir();
+    write(dir, { "t.ts": `import { writeFileSync } from "node:fs";\nexport default { run(ctx: any) { writeFileSync(ctx.outputs.o, String(process.pid)); } };\n` });
+    const ex = new LocalExecutor();
+    const job = (o: string) => ({ node: "n", key: "k", run: { module: "t.ts" }, root: dir, params: {}, inputs: {}, outputs: { o: `${dir}/${o}` } });
+    try {
+      expect((await ex.execute(job("a"), () => {})).ok).toBe(true);
+      const { readFileSync } = await import("node:fs");
+      const pid = Number(readFileSync(`${dir}/a`, "utf8"));
+      process.kill(pid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await Promise.race([ex.execute(job("b"), () => {}), new Promise((res) => setTimeout(() => res("hung"), 10_000))]);
+      expect(r).toMatchObject({ ok: true });
+      expect(Number(readFileSync(`${dir}/b`, "utf8"))).not.toBe(pid);
+    } finally {
+      await ex.close();
+    }
+  });
+});
