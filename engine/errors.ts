@@ -12,15 +12,3 @@ export class FlowError extends Error {
     this.name = "FlowError";
   }
 }
-
-export type Result<T, R extends string = Reason> =
-  | { ok: true; value: T }
-  | { ok: false; reason: R; message: string };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const fail = <R extends string>(reason: R, message: string): { ok: false; reason: R; message: string } =>
-  ({ ok: false, reason, message });
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

@@ -26,13 +26,17 @@ export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: s
   const all = { ...commonOptions, ...options };
   // A string option takes the next word as its value even when it starts with a dash
   // (`--slurm-opt "--mem=8G"`), which node's parseArgs would refuse.
-  const takesValue = new Set(Object.entries(all).filter(([, o]) => o.type === "string").flatMap(([k, o]) => [`--${k}`, ...("short" in o && o.short ? [`-${o.short}`] : [])]));
+  const valueFlags = new Map<string, string>(); // "--set" and "-s" → "set"
+  for (const [name, o] of Object.entries(all)) {
+    if (o.type !== "string") continue;
+    valueFlags.set(`--${name}`, name);
+    if ("short" in o && o.short) valueFlags.set(`-${o.short}`, name);
+  }
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (takesValue.has(a) && i + 1 < argv.length && argv[i + 1]!.startsWith("-")) {
-      args.push(`${a.startsWith("--") ? a : `--${Object.entries(all).find(([, o]) => "short" in o && `-${o.short}` === a)![0]}`}=${argv[++i]}`);
-    } else args.push(a);
+    const name = valueFlags.get(argv[i]!);
+    if (name && i + 1 < argv.length && argv[i + 1]!.startsWith("-")) args.push(`--${name}=${argv[++i]}`);
+    else args.push(argv[i]!);
   }
   try {
     return parseArgs({ args, options: all, allowPositionals: true, strict: true });

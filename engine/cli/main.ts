@@ -1,7 +1,6 @@
 // The CLI: only wiring. Each command lives in commands/; pipeline sub-commands
 // (e.g. the Allen pipeline's `flow export`) are modules named in pipeline.yaml.
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { FlowError } from "../errors.js";
 import type { Io } from "./context.js";
 import { runCommand, help as runHelp } from "./commands/run.js";
@@ -15,7 +14,7 @@ import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
 import { FLOW_VERSION } from "../workspace.js";
-import type { CommandFn } from "../task.js";
+import { loadCommand } from "../pipeline/commands.js";
 
 const commands: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand, status: statusCommand, invalidate: invalidateCommand,
@@ -75,16 +74,13 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
   }
   const src = readPipelineSource(resolve(file), file);
   const spec = validatePipeline(src);
-  const cmd = spec.commands?.[name];
-  if (!cmd) {
+  const root = resolve(file, "..");
+  const fn = await loadCommand(spec, root, name, file);
+  if (!fn) {
     const known = [...Object.keys(commands), ...Object.keys(spec.commands ?? {})].join(", ");
     throw new FlowError("usage", `unknown command '${name}' (commands: ${known})`);
   }
-  const root = resolve(file, "..");
   const params = resolveParams(src, paramSpecs(spec), parseSets(sets));
-  const mod = await import(pathToFileURL(resolve(root, cmd.module)).href);
-  const fn: CommandFn = mod.command;
-  if (typeof fn !== "function") throw new FlowError("pipeline-invalid", `${file}: commands.${name}: ${cmd.module} exports no command()`);
   return fn(rest, { root, params, log: (m) => io.err(`${m}\n`) });
 }
 

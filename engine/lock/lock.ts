@@ -8,7 +8,8 @@ import { FlowError } from "../errors.js";
 
 export interface LockInfo { pid: number; host: string; start: string; command: string }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it does, not ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -43,7 +44,7 @@ export class Lock {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const holder = readLock(this.file);
-      const stale = !holder || (holder.host === hostname() && !alive(holder.pid));
+      const stale = !holder || (holder.host === hostname() && !processAlive(holder.pid));
       if (stale) {
         // A torn lock (crash between create and write) or a dead holder: take it over.
         try { unlinkSync(this.file); } catch { /* someone else took it over */ }

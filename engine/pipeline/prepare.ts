@@ -4,12 +4,11 @@
 // that does not exist gets the clear "no such input" error, never generated data.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { FlowError } from "../errors.js";
 import { substitute } from "./template.js";
 import type { ParamSpec, ParamValue, PipelineSpec } from "./types.js";
 import type { PipelineSource } from "./source.js";
-import type { CommandFn } from "../task.js";
+import { loadCommand } from "./commands.js";
 
 export async function runPrepare(
   src: PipelineSource, spec: PipelineSpec, root: string, params: Record<string, ParamValue>, specs: Record<string, ParamSpec>,
@@ -21,12 +20,10 @@ export async function runPrepare(
     const scope = (p: Record<string, ParamValue>) => ({ vars: {}, params: p, specs, where });
     const target = resolve(root, substitute(step.creates, scope(params)));
     if (existsSync(target) || target !== resolve(root, substitute(step.creates, scope(defaults)))) continue;
-    const cmd = spec.commands?.[step.command];
-    if (!cmd) throw new FlowError("pipeline-invalid", `${where}: unknown command '${step.command}'`);
+    const fn = await loadCommand(spec, root, step.command, where);
+    if (!fn) throw new FlowError("pipeline-invalid", `${where}: unknown command '${step.command}'`);
     const args = (step.args ?? []).map((a) => substitute(a, scope(params)));
     log(`preparing ${target} (flow ${step.command} ${args.join(" ")})`);
-    const mod = await import(pathToFileURL(resolve(root, cmd.module)).href);
-    const fn: CommandFn = mod.command;
     const code = await fn(args, { root, params, log });
     if (code !== 0 || !existsSync(target)) throw new FlowError("input-missing", `${where}: flow ${step.command} did not create ${target}`);
   }

@@ -5,10 +5,6 @@ import type { ParamSpec, ParamValue } from "./types.js";
 
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
-export function templateRefs(t: string): string[] {
-  return [...t.matchAll(REF)].map((m) => m[1]!);
-}
-
 export interface Scope {
   vars: Record<string, string>;
   params: Record<string, ParamValue>;

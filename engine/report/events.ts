@@ -23,10 +23,3 @@ export interface Summary {
 export interface Logger {
   emit(e: FlowEvent): void;
 }
-
-export class ListLogger implements Logger {
-  readonly events: FlowEvent[] = [];
-  emit(e: FlowEvent) {
-    this.events.push(e);
-  }
-}

@@ -1,6 +1,7 @@
 // Moving results between a job's temp folder, the object store and the workspace.
 import { join, basename, dirname } from "node:path";
 import { sweepTemps } from "../store/atomic.js";
+import { allOutputPaths } from "../plan/plan.js";
 import { existsSync, rmSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hashFile } from "../hash/file-hash.js";
@@ -48,6 +49,10 @@ export function storeOutputs(ws: Workspace, temp: Record<string, string | Record
   return missing.length ? `task did not write its output(s): ${missing.join(", ")}` : hashes;
 }
 
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: "disk full", ENOTDIR: "a parent is not a directory", EACCES: "not writable", EROFS: "not writable",
+};
+
 /** Copies a node's outputs from the store into the workspace, verifying every byte. */
 export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes): { ok: true } | { ok: false; corrupt: string[] } {
   const corrupt: string[] = [];
@@ -65,8 +70,8 @@ export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes)
     try {
       ok = ws.objects.restore(h, p);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new Error(`cannot write ${p}: ${err.code ?? ""} ${err.code === "ENOSPC" ? "(disk full)" : err.code === "ENOTDIR" ? "(a parent is not a directory)" : err.code === "EACCES" || err.code === "EROFS" ? "(not writable)" : ""}`.replace(/\s+$/, ""));
+      const code = (e as NodeJS.ErrnoException).code ?? "";
+      throw new Error(`cannot write ${p}: ${code}${WRITE_ERRORS[code] ? ` (${WRITE_ERRORS[code]})` : ""}`);
     }
     if (ok) ws.stat.remember(p, h);
     else corrupt.push(p);
@@ -81,7 +86,7 @@ export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes)
 export function sweepLeftovers(ws: Workspace, nodes: PlanNode[]) {
   sweepTemps(ws.tmpDir);
   const dirs = new Set<string>();
-  for (const n of nodes) for (const o of Object.values(n.outputs)) for (const p of o.kind === "file" ? [o.path] : Object.values(o.paths)) dirs.add(dirname(p));
+  for (const n of nodes) for (const p of allOutputPaths(n)) dirs.add(dirname(p));
   for (const d of dirs) sweepTemps(d);
 }
 

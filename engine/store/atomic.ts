@@ -1,6 +1,7 @@
 // Write-then-rename: a reader (or a crash) sees the old file or the new one, never half.
 import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import { processAlive } from "../lock/lock.js";
 import { randomBytes } from "node:crypto";
 
 export function tempSibling(path: string): string {
@@ -8,15 +9,6 @@ export function tempSibling(path: string): string {
 }
 
 const TEMP = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
-
-function alive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Removes temp siblings (see tempSibling) left in `dir` by processes that are gone. */
 export function sweepTemps(dir: string): number {
@@ -29,7 +21,7 @@ export function sweepTemps(dir: string): number {
   }
   for (const f of names) {
     const m = TEMP.exec(f);
-    if (m && Number(m[2]) !== process.pid && !alive(Number(m[2]))) {
+    if (m && Number(m[2]) !== process.pid && !processAlive(Number(m[2]))) {
       try {
         rmSync(join(dir, f), { recursive: true, force: true });
         n++;

@@ -2,7 +2,7 @@
 // sections — spikes bit-packed (1 bit per presentation × unit × bin, in that order),
 // speed and pupil as float32. Bit-packing keeps the 58-session intermediates ~8×
 // smaller than uint8 without compression, and unpacking is a trivial loop.
-import { openSync, writeSync, closeSync, readFileSync } from "node:fs";
+import { openSync, writeSync, closeSync, readFileSync, readSync } from "node:fs";
 
 const MAGIC = "FLOWCUBE1\n";
 
@@ -72,13 +72,33 @@ export function writeCube(path: string, cube: Omit<Cube, "header"> & { header: O
   }
 }
 
+/** Where the header lies: the magic, its length on one line, then the JSON. */
+function headerSpan(path: string, head: Buffer): { start: number; len: number } {
+  if (head.subarray(0, MAGIC.length).toString() !== MAGIC) throw new Error(`${path}: not a flow cube`);
+  const nl = head.indexOf(0x0a, MAGIC.length);
+  return { start: nl + 1, len: Number(head.subarray(MAGIC.length, nl).toString()) };
+}
+
+/** The header alone (statistics and figures need no tensor data). */
+export function readCubeHeader(path: string): CubeHeader {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(64);
+    readSync(fd, head, 0, 64, 0);
+    const { start, len } = headerSpan(path, head);
+    const json = Buffer.alloc(len);
+    readSync(fd, json, 0, len, start);
+    return JSON.parse(json.toString());
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readCube(path: string): Cube {
   const buf = readFileSync(path);
-  if (buf.subarray(0, MAGIC.length).toString() !== MAGIC) throw new Error(`${path}: not a flow cube`);
-  const nl = buf.indexOf(0x0a, MAGIC.length);
-  const len = Number(buf.subarray(MAGIC.length, nl).toString());
-  const header: CubeHeader = JSON.parse(buf.subarray(nl + 1, nl + 1 + len).toString());
-  let base = nl + 1 + len + 1;
+  const { start, len } = headerSpan(path, buf);
+  const header: CubeHeader = JSON.parse(buf.subarray(start, start + len).toString());
+  let base = start + len + 1;
   base += (8 - (base % 8)) % 8;
   const view = (name: string) => {
     const s = header.sections[name]!;

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { defineTask } from "../../engine/task.js";
 import { parseCsv } from "../lib/pyfmt.js";
-import { readCube } from "../lib/cube.js";
+import { readCube, readCubeHeader } from "../lib/cube.js";
 import { barChart, raster } from "../figures.js";
 
 export default defineTask({
@@ -31,7 +31,8 @@ export default defineTask({
       sorted([...presBy])));
 
     // Raster: the first session that has the stimulus, its first structure, the first presentations.
-    const cube = (ctx.inputs.raster as string[]).map((p) => readCube(p)).find((c) => c.header.presentations.ids.length > 0);
+    const first = (ctx.inputs.raster as string[]).find((p) => readCubeHeader(p).presentations.ids.length > 0);
+    const cube = first ? readCube(first) : undefined;
     if (!cube) {
       writeFileSync(ctx.outputs.raster as string, barChart("No presentations for the raster", "", []));
       return;

@@ -2,14 +2,14 @@
 // of presentations and units, and whether the session has pupil data.
 import { writeFileSync } from "node:fs";
 import { defineTask } from "../../engine/task.js";
-import { readCube } from "../lib/cube.js";
+import { readCubeHeader } from "../lib/cube.js";
 import { toCsv, type Cell } from "../lib/pyfmt.js";
 
 export default defineTask({
   run(ctx) {
     const rows: Cell[][] = [];
     for (const path of ctx.inputs.cubes as string[]) {
-      const h = readCube(path).header;
+      const h = readCubeHeader(path);
       const P = h.presentations.ids.length;
       if (P === 0) continue;
       for (const s of h.structures) rows.push([h.stimulus, h.session, s.name, P, s.unit_ids.length, h.pupil_columns.length > 0]);
