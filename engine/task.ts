@@ -40,3 +40,6 @@ export interface CommandContext {
   log(message: string): void;
 }
 export type CommandFn = (args: string[], ctx: CommandContext) => Promise<number>;
+
+/** A temp name beside a path that the engine's sweep of dead writers recognises. */
+export { tempSibling } from "./store/atomic.js";

@@ -28,10 +28,20 @@ export const command: CommandFn = async (args, ctx) => {
   if (values.help) { ctx.log(usage); return 0; }
   if (positionals.length !== 3 || !["spike_data", "speed"].includes(values.data!)) { ctx.log(usage); return 2; }
   const [stimulus, structure, outDir] = positionals as [string, string, string];
+  // Both become parts of file names: only the pipeline's own stimulus types, plain names.
+  const known = Object.keys((ctx.params.stimuli ?? {}) as Record<string, unknown>);
+  if (!known.includes(stimulus)) {
+    ctx.log(`flow export: unknown stimulus '${stimulus}' (stimuli: ${known.join(", ")})`);
+    return 2;
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(structure)) {
+    ctx.log(`flow export: structure '${structure}' is not a structure acronym`);
+    return 2;
+  }
   const dataDir = resolve(ctx.root, String(ctx.params.data_dir));
   const file = join(dataDir, "02_stimulus_types", `${stimulus}.h5`);
   if (!existsSync(file)) {
-    ctx.log(`flow export: ${file}: no such file (unknown stimulus '${stimulus}', or run 'flow run' first)`);
+    ctx.log(`flow export: ${file}: no such file (run 'flow run' first)`);
     return 2;
   }
   checkHdf5File(file);

@@ -2,8 +2,9 @@
 // xarray (h5netcdf and netcdf4 engines). Every group is a self-contained netCDF group:
 // its coordinates are dimension scales, attached by absolute path to every variable.
 // Writes happen with a frozen clock so the same inputs give the same bytes.
-import { h5, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
+import { h5, h5op, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
 import { readCube, unpack, type Cube } from "./lib/cube.js";
+import { basename } from "node:path";
 import { TaskError } from "../engine/task.js";
 
 export interface WriteOptions {
@@ -20,19 +21,23 @@ export interface WriteOptions {
 const nan = (v: number | null) => (v === null ? NaN : v);
 
 function coord(g: H5Group, name: string, data: BigInt64Array | Float64Array, attrs: Record<string, string> = {}) {
-  const d = g.create_dataset({ name, data });
-  for (const [k, v] of Object.entries(attrs)) d.create_attribute(k, v);
-  d.make_scale(name);
+  h5op(`writing ${g.path}/${name}`, () => {
+    const d = g.create_dataset({ name, data });
+    for (const [k, v] of Object.entries(attrs)) d.create_attribute(k, v);
+    d.make_scale(name);
+  });
 }
 
 function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Float64Array, dims: string[], shape: number[],
   opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, string> }) {
-  const d = g.create_dataset({
-    name, data, shape, dtype: opts.dtype, chunks: opts.chunks ?? null,
-    ...(opts.gzip ? { compression: "gzip" as const, compression_opts: opts.gzip } : {}),
+  h5op(`writing ${g.path}/${name}${opts.gzip ? ` (gzip level ${opts.gzip})` : ""}`, () => {
+    const d = g.create_dataset({
+      name, data, shape, dtype: opts.dtype, chunks: opts.chunks ?? null,
+      ...(opts.gzip ? { compression: "gzip" as const, compression_opts: opts.gzip } : {}),
+    });
+    for (const [k, v] of Object.entries(opts.attrs ?? {})) d.create_attribute(k, v);
+    dims.forEach((dim, i) => d.attach_scale(i, `${g.path}/${dim}`));
   });
-  for (const [k, v] of Object.entries(opts.attrs ?? {})) d.create_attribute(k, v);
-  dims.forEach((dim, i) => d.attach_scale(i, `${g.path}/${dim}`));
 }
 
 /** Writes the stimulus file from the cubes of every session (in the given order). */
@@ -48,39 +53,55 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
     throw new TaskError(`stimulus ${o.stimulus}: none of its ${shown} presentations is left in any of the ${cubePaths.length} sessions after filtering ` +
       `(remove it from the 'stimuli' param, or check the duration thresholds)`);
   }
-  withFrozenClock(() => {
-    const f = new lib.File(path, "w");
-    try {
-      f.create_attribute("flow_version", o.flowVersion);
-      f.create_attribute("flow_node_key", o.nodeKey);
-      f.create_attribute("stimulus_type", o.stimulus);
-      if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
-      for (const cube of cubes) {
-        const structs = cube.header.structures.filter((s) => !o.structures || o.structures.test(s.name));
-        if (structs.length === 0) continue;
-        const sg = f.create_group(`session_${cube.header.session}`);
-        sessions++;
-        let shared: string | undefined; // the structure group that holds the session-wide groups
-        for (const s of structs) {
-          const g = sg.create_group(s.name);
-          writeSpikes(g, cube, s.name, o);
-          if (shared === undefined) {
-            writeSessionGroups(g, cube, o);
-            shared = g.path;
-          } else {
-            // speed, pupil_data and presentations are the same for every structure of a
-            // session: stored once, hard-linked (the same HDF5 group under each path;
-            // both xarray engines open every path).
-            for (const name of SESSION_GROUPS) if (cube.header.pupil_columns.length || name !== "pupil_data") g.create_hard_link(`${shared}/${name}`, name);
+  // An HDF5 error anywhere (h5op) is one line naming the file and the dataset.
+  try {
+    withFrozenClock(() => {
+      const f = h5op(`creating ${path}`, () => new lib.File(path, "w"));
+      try {
+        h5op(`writing ${path}`, () => {
+          f.create_attribute("flow_version", o.flowVersion);
+          f.create_attribute("flow_node_key", o.nodeKey);
+          f.create_attribute("stimulus_type", o.stimulus);
+          if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
+          for (const cube of cubes) {
+            const n = writeSession(f, cube, o);
+            if (n) { sessions++; groups += n; }
           }
-          groups++;
-        }
+        });
+      } catch (e) {
+        try { f.close(); } catch { /* the first error is the one to report */ }
+        throw e;
       }
-    } finally {
-      f.close();
-    }
-  });
+      // Data reaches the disk at close: a full disk or a failing filter shows up here.
+      h5op(`writing ${path}`, () => f.close());
+    });
+  } catch (e) {
+    if (e instanceof TaskError && !e.message.includes(path)) throw new TaskError(`${basename(path)}: ${e.message}`);
+    throw e;
+  }
   return { sessions, groups };
+}
+
+/** One session's structure groups; returns how many were written (0: none selected). */
+function writeSession(f: H5Group, cube: Cube, o: WriteOptions): number {
+  const structs = cube.header.structures.filter((s) => !o.structures || o.structures.test(s.name));
+  if (structs.length === 0) return 0;
+  const sg = f.create_group(`session_${cube.header.session}`);
+  let shared: string | undefined; // the structure group that holds the session-wide groups
+  for (const s of structs) {
+    const g = sg.create_group(s.name);
+    writeSpikes(g, cube, s.name, o);
+    if (shared === undefined) {
+      writeSessionGroups(g, cube, o);
+      shared = g.path;
+    } else {
+      // speed, pupil_data and presentations are the same for every structure of a
+      // session: stored once, hard-linked (the same HDF5 group under each path;
+      // both xarray engines open every path).
+      for (const name of SESSION_GROUPS) if (cube.header.pupil_columns.length || name !== "pupil_data") g.create_hard_link(`${shared}/${name}`, name);
+    }
+  }
+  return structs.length;
 }
 
 const SESSION_GROUPS = ["speed", "pupil_data", "presentations"] as const;

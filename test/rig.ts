@@ -1,5 +1,6 @@
 // The temp-dir rig: a fresh workspace per test, the flow CLI run as a real process.
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,4 +100,19 @@ export async function writeNwbWithoutUnits(path: string) {
     f.create_group("intervals");
     f.close();
   });
+}
+
+/** Every object file in a workspace's cache/objects. */
+export function objects(ws: string): string[] {
+  const dir = join(ws, "cache/objects");
+  return readdirSync(dir).flatMap((s) => readdirSync(join(dir, s)).map((f) => join(dir, s, f)));
+}
+
+/** Whether this process may mount a small tmpfs (root; CI runs as root): real full and read-only disks. */
+export function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const d = tempDir("flow-mnt-");
+  const ok = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", d]).status === 0;
+  if (ok) spawnSync("umount", [d]);
+  return ok;
 }

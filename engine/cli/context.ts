@@ -10,8 +10,8 @@ export interface Common {
   "cache-url"?: string;
 }
 
-export async function openContext(o: Common) {
-  const pipeline = await loadPipeline(o.file, { sets: parseSets(o.set ?? []) });
+export async function openContext(o: Common, opts: { prepare?: boolean } = {}) {
+  const pipeline = await loadPipeline(o.file, { sets: parseSets(o.set ?? []), prepare: opts.prepare });
   const ws = await Workspace.open(pipeline.root, {
     cacheDir: o["cache-dir"] ?? process.env.FLOW_CACHE_DIR,
     cacheUrl: o["cache-url"] ?? process.env.FLOW_CACHE_URL,

@@ -1,7 +1,8 @@
 // The CLI: only wiring. Each command lives in commands/; pipeline sub-commands
 // (e.g. the Allen pipeline's `flow export`) are modules named in pipeline.yaml.
 import { resolve } from "node:path";
-import { FlowError } from "../errors.js";
+import { FlowError, EXIT, systemFailure } from "../errors.js";
+import { installSignalHandlers } from "./interrupt.js";
 import type { Io } from "./context.js";
 import { runCommand, help as runHelp } from "./commands/run.js";
 import { statusCommand } from "./commands/status.js";
@@ -35,9 +36,10 @@ Usage: flow <command> [file] [options]
 
 ${runHelp.split("\n").slice(-9).join("\n")}`;
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: Io = defaultIo(), opts: { signals?: boolean } = {}): Promise<number> {
   const [cmd, ...rest] = argv;
   const verbose = rest.includes("--verbose") || rest.includes("-v");
+  if (opts.signals) installSignalHandlers(io.err);
   try {
     if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
       io.out(usage + "\n");
@@ -48,15 +50,32 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (fn) return await fn(rest, io);
     return await pipelineCommand(cmd, rest, io);
   } catch (e) {
-    if (e instanceof FlowError) {
-      io.err(`flow: ${e.message}\n`);
-      return e.exitCode;
-    }
-    io.err(`flow: internal error: ${(e as Error)?.message ?? e}\n`);
-    if (verbose) io.err(`${(e as Error)?.stack}\n`);
-    else io.err("(run again with --verbose for the stack trace)\n");
-    return 70;
+    return reportError(e, io, verbose);
   }
+}
+
+/** The one place where a thrown failure becomes a line and an exit code (README: exit codes). */
+export function reportError(e: unknown, io: Io, verbose: boolean): number {
+  if (e instanceof FlowError) {
+    io.err(`flow: ${e.message}\n`);
+    if (verbose && e.detail) io.err(`${e.detail}\n`);
+    return e.exitCode;
+  }
+  const sys = systemFailure(e);
+  if (sys) {
+    io.err(`flow: ${sys.message}\n`);
+    return EXIT.environment;
+  }
+  // node:util parseArgs in a pipeline command: an unknown option or a missing value
+  const code = (e as { code?: string })?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    io.err(`flow: ${(e as Error).message.replace(/\. To specify.*$/s, "")}\n`);
+    return EXIT.usage;
+  }
+  io.err(`flow: internal error: ${(e as Error)?.message ?? e}\n`);
+  if (verbose) io.err(`${(e as Error)?.stack}\n`);
+  else io.err("(this is a bug in flow; run again with -v for the stack trace and report it)\n");
+  return EXIT.internal;
 }
 
 async function pipelineCommand(name: string, argv: string[], io: Io): Promise<number> {
@@ -80,7 +99,7 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
     const known = [...Object.keys(commands), ...Object.keys(spec.commands ?? {})].join(", ");
     throw new FlowError("usage", `unknown command '${name}' (commands: ${known})`);
   }
-  const params = resolveParams(src, paramSpecs(spec), parseSets(sets));
+  const params = resolveParams(src, paramSpecs(src, spec), parseSets(sets));
   return fn(rest, { root, params, log: (m) => io.err(`${m}\n`) });
 }
 

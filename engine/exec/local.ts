@@ -1,7 +1,7 @@
 // The local executor: a pool of long-lived worker processes for TypeScript tasks
 // (starting Node + h5wasm costs ~0.3 s, so workers are reused), and execa for shell
 // tasks, always as an argv array — never a shell string.
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { Executor, Job, JobResult } from "./types.js";
@@ -24,7 +24,7 @@ export class LocalExecutor implements Executor {
     if (this.closed) return;
     for (let i = this.all.size + this.starting.length; i < n; i++) {
       const p = this.spawn().then((w) => {
-        if (modules.length) w.proc.send({ type: "preload", modules });
+        if (modules.length) send(w.proc, { type: "preload", modules });
         return w;
       });
       this.starting.push(p);
@@ -58,6 +58,9 @@ export class LocalExecutor implements Executor {
       });
       this.procs.add(proc);
       proc.once("exit", () => this.procs.delete(proc));
+      // A send to a worker that just died (Ctrl-C reached it first) fails with EPIPE:
+      // its exit event reports it; the error must not crash the head.
+      proc.on("error", () => { /* reported by 'exit' */ });
       const w: Worker = { proc };
       const onExit = (code: number | null) => rej(new Error(`worker exited at start-up (code ${code})`));
       proc.once("exit", onExit);
@@ -80,7 +83,10 @@ export class LocalExecutor implements Executor {
         if (m.type === "log") log(m.line!);
         else if (m.type === "done") {
           cleanup();
-          this.idle.push(w);
+          // After a failure the worker is not reused: an HDF5 error leaves identifiers
+          // open in its heap (h5wasm-notes §6), which could poison the next task's file.
+          if (m.result!.ok) this.idle.push(w);
+          else w.proc.kill("SIGKILL");
           res(m.result!);
         }
       };
@@ -94,16 +100,25 @@ export class LocalExecutor implements Executor {
       };
       w.proc.on("message", onMsg);
       w.proc.once("exit", onExit);
-      w.proc.send({ type: "run", job });
+      send(w.proc, { type: "run", job });
     });
   }
 
   async close() {
     this.closed = true;
-    for (const p of this.procs) p.kill();
+    // Workers ignore SIGINT/SIGTERM (the head decides when a run ends), so: SIGKILL.
+    for (const p of this.procs) p.kill("SIGKILL");
     this.all.clear();
     this.idle = [];
   }
+}
+
+/** IPC to a worker that may have died: failures surface as its exit, never as a throw. */
+function send(proc: ChildProcess, m: Serializable) {
+  if (!proc.connected) return;
+  try {
+    proc.send(m, (e) => { if (e) { /* the worker's exit reports it */ } });
+  } catch { /* channel closed between the check and the send */ }
 }
 
 /** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */

@@ -11,7 +11,20 @@ type Msg = { type: "run"; job: Job } | { type: "preload"; modules: string[] };
 // The worker's peak RSS so far (workers are reused, so this is the peak up to this job).
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-const send = (m: unknown) => new Promise<void>((res) => process.send!(m, () => res()));
+/** Sends to the head; once the head is gone there is no one to tell, and nothing to print. */
+const send = (m: unknown) => new Promise<void>((res) => {
+  if (!process.connected) return res();
+  try {
+    process.send!(m, () => res());
+  } catch {
+    res();
+  }
+});
+
+// Ctrl-C reaches the whole process group: the head decides what happens (it kills its
+// workers), so a worker never dies half-way on its own and reports a false failure.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
 
 process.on("message", async (m: Msg) => {
   if (m.type === "preload") {
@@ -29,7 +42,7 @@ process.on("message", async (m: Msg) => {
     await task.run({
       node: job.node, key: job.key, params: job.params, inputs: job.inputs, outputs: job.outputs,
       root: job.root, flowVersion: FLOW_VERSION,
-      log: (message) => process.send!({ type: "log", line: message }),
+      log: (message) => void send({ type: "log", line: message }),
     });
     await send({ type: "done", result: { ok: true, maxRssMb: maxRssMb() } });
   } catch (e) {
@@ -42,4 +55,4 @@ process.on("message", async (m: Msg) => {
 });
 // The head process died (kill -9, OOM): stop, rather than finish a job nobody will collect.
 process.on("disconnect", () => process.exit(0));
-process.send!({ type: "ready" });
+void send({ type: "ready" });

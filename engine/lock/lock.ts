@@ -1,12 +1,17 @@
-// One writer at a time per workspace. The lock file names its holder; a lock whose
-// process is gone (same host, pid not alive) is taken over, so a killed run never
-// blocks the next one.
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+// One writer at a time per workspace. The lock file names its holder (pid, host, start,
+// command, a random token). It is created atomically with its whole content: written to
+// a private temp file, then link()ed to the lock name, which fails if a lock exists — so
+// there is never an empty or half-written lock to misread (proper-lockfile's approach,
+// without its mtime heartbeat: a holder here is judged by its pid on its own host).
+// A lock whose holder is gone (same host, pid not alive) is taken over; a holder on
+// another host is never judged dead from here.
+import { writeFileSync, readFileSync, unlinkSync, mkdirSync, linkSync, renameSync } from "node:fs";
+import { dirname, join, basename } from "node:path";
 import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
 import { FlowError } from "../errors.js";
 
-export interface LockInfo { pid: number; host: string; start: string; command: string }
+export interface LockInfo { pid: number; host: string; start: string; command: string; token?: string }
 
 /** Whether a process with this pid exists on this host (EPERM: it does, not ours). */
 export function processAlive(pid: number): boolean {
@@ -18,48 +23,106 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export function readLock(file: string): LockInfo | undefined {
+/** This host's name as temp names and locks carry it (no '/', no spaces). */
+export function hostTag(): string {
+  return hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "localhost";
+}
+
+function readRaw(file: string): string | undefined {
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
+    return readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
 }
 
+function parseLock(raw: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(raw);
+    return v && typeof v.pid === "number" && typeof v.host === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readLock(file: string): LockInfo | undefined {
+  const raw = readRaw(file);
+  return raw === undefined ? undefined : parseLock(raw);
+}
+
+function holderGone(h: LockInfo): boolean {
+  return h.host === hostname() && h.pid !== process.pid && !processAlive(h.pid);
+}
+
 export class Lock {
-  private held = false;
+  private token?: string;
+  private readonly onExit = () => this.release();
   constructor(readonly file: string) {}
 
   acquire(command: string): void {
     mkdirSync(dirname(this.file), { recursive: true });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fd = openSync(this.file, "wx");
-        const info: LockInfo = { pid: process.pid, host: hostname(), start: new Date().toISOString(), command };
-        writeSync(fd, JSON.stringify(info));
-        closeSync(fd);
-        this.held = true;
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    const token = randomBytes(8).toString("hex");
+    const info: LockInfo = { pid: process.pid, host: hostname(), start: new Date().toISOString(), command, token };
+    const mine = join(dirname(this.file), `.${basename(this.file)}.${hostTag()}-${process.pid}-${token}`);
+    writeFileSync(mine, JSON.stringify(info));
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          linkSync(mine, this.file);
+          this.token = token;
+          // process.exit() (an interrupt, the CLI's end) still releases the lock
+          process.on("exit", this.onExit);
+          return;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+        const raw = readRaw(this.file);
+        if (raw === undefined) continue; // released between our link and this read
+        const holder = parseLock(raw);
+        if (holder && !holderGone(holder)) {
+          throw new FlowError("lock-held",
+            `workspace is locked by '${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${holder.start}); ` +
+            `wait for it to finish, or remove ${this.file} if that process is gone`);
+        }
+        // A dead holder, or a lock flow cannot have written (empty or not JSON: flow's
+        // locks appear whole, by link()): remove it and try again.
+        this.removeStale(raw);
       }
-      const holder = readLock(this.file);
-      const stale = !holder || (holder.host === hostname() && !processAlive(holder.pid));
-      if (stale) {
-        // A torn lock (crash between create and write) or a dead holder: take it over.
-        try { unlinkSync(this.file); } catch { /* someone else took it over */ }
-        continue;
-      }
-      throw new FlowError("lock-held",
-        `workspace is locked by '${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${holder.start}); ` +
-        `wait for it to finish, or remove ${this.file} if that process is gone`);
+      throw new FlowError("lock-held", `could not take the lock ${this.file} (it changed hands repeatedly)`);
+    } finally {
+      try { unlinkSync(mine); } catch { /* already gone */ }
     }
-    throw new FlowError("lock-held", `could not take the lock ${this.file}`);
+  }
+
+  /**
+   * Removes a dead holder's lock without ever removing a live one: the lock is renamed
+   * aside (atomic; only one of several racers gets it), and if what was moved is not
+   * the dead holder's (someone took over in between), it is put back.
+   */
+  private removeStale(deadRaw: string) {
+    const aside = `${this.file}.stale-${hostTag()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      renameSync(this.file, aside);
+    } catch {
+      return; // someone else moved it first
+    }
+    if (readRaw(aside) === deadRaw) {
+      try { unlinkSync(aside); } catch { /* gone */ }
+      return;
+    }
+    try {
+      linkSync(aside, this.file); // a live lock moved by mistake: back it goes
+    } catch { /* a third racer took the free slot within microseconds: it holds the lock now */ }
+    try { unlinkSync(aside); } catch { /* gone */ }
   }
 
   release() {
-    if (!this.held) return;
-    try { unlinkSync(this.file); } catch { /* gone */ }
-    this.held = false;
+    if (!this.token) return;
+    const h = readLock(this.file);
+    if (h?.token === this.token) {
+      try { unlinkSync(this.file); } catch { /* gone */ }
+    }
+    this.token = undefined;
+    process.off("exit", this.onExit);
   }
 }

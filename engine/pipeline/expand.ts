@@ -1,11 +1,11 @@
 // Expands tasks over their foreach sets into concrete nodes, resolves every input and
 // output path, links readers to producers by path, and rejects bad graphs at load time.
-import { resolve, relative, isAbsolute } from "node:path";
+import { resolve, relative, isAbsolute, dirname } from "node:path";
 import { existsSync } from "node:fs";
 import { FlowError } from "../errors.js";
 import { Dag } from "../graph/dag.js";
 import { globWildcards } from "./glob.js";
-import { substitute, type Scope } from "./template.js";
+import { substitute, resolvePath, type Scope } from "./template.js";
 import type { PipelineSource } from "./source.js";
 import type {
   NodeInput, NodeOutput, ParamSpec, ParamValue, PipelineSpec, PlanNode, Scalar, TaskSpec,
@@ -42,6 +42,10 @@ export function resolveSets(
     } else {
       const pattern = substitute(s.glob!, { vars: {}, params, specs, where }, {});
       const matches = globWildcards(pattern, root);
+      if (matches.problems.length) {
+        const list = matches.problems.map((p) => `${p.path}: ${p.why}`);
+        throw new FlowError("input-missing", `${where}: set '${name}': ${list.length === 1 ? list[0] : `${list.length} members cannot be read:\n  ${list.join("\n  ")}`}`);
+      }
       values = [...new Set(matches.map((m) => m.captures[name]).filter((x): x is string => x !== undefined))];
       if (!pattern.includes(`{${name}}`)) {
         throw new FlowError("pipeline-invalid", `${where}: glob must capture the set's own name as {${name}}`);
@@ -119,11 +123,11 @@ export function expand(
       const scope = (where: (string | number)[]): Scope => ({ vars, params, specs, where: src.locate(["tasks", tid, ...where]) });
       const outputs: Record<string, NodeOutput> = {};
       for (const [oname, o] of Object.entries(t.outputs)) {
-        if (typeof o === "string") outputs[oname] = { kind: "file", path: abs(substitute(o, scope(["outputs", oname]), { path: true })) };
+        if (typeof o === "string") outputs[oname] = { kind: "file", path: resolvePath(o, scope(["outputs", oname]), root) };
         else {
           const paths: Record<string, string> = {};
           for (const v of sets[o.over]!) {
-            paths[v] = abs(substitute(o.path, { ...scope(["outputs", oname]), vars: { ...vars, [o.over]: v } }, { path: true }));
+            paths[v] = resolvePath(o.path, { ...scope(["outputs", oname]), vars: { ...vars, [o.over]: v } }, root);
           }
           outputs[oname] = { kind: "map", paths };
         }
@@ -163,6 +167,18 @@ export function expand(
         }
         producer.set(p, n.id);
       }
+    }
+  }
+  // An output inside another output (out/x and out/x/y) cannot both be files.
+  for (const [p, id] of producer) {
+    for (let d = dirname(p); d.length > 1 && d !== dirname(d); d = dirname(d)) {
+      const outer = producer.get(d);
+      if (outer) {
+        const task = nodes.find((n) => n.id === id)!.task;
+        throw new FlowError("pipeline-invalid",
+          `${src.locate(["tasks", task, "outputs"])}: output ${rel(root, p)} of ${id} lies inside output ${rel(root, d)} of ${outer}`);
+      }
+      if (d === root) break;
     }
   }
   const deps = new Map<string, string[]>();
@@ -226,6 +242,7 @@ function resolveInput(
   i: TaskSpec["inputs"] extends Record<string, infer I> | undefined ? I : never,
   scope: Scope, byTask: Map<string, PlanNode[]>, abs: (p: string) => string,
 ): NodeInput {
+  // Inputs are only read: each value is checked, the final path may lie anywhere.
   if (typeof i === "string") return { kind: "file", path: abs(substitute(i, scope, { path: true })) };
   if (Array.isArray(i)) return { kind: "list", paths: i.map((x) => abs(substitute(x, scope, { path: true }))) };
   const where = Object.fromEntries(Object.entries(i.where ?? {}).map(([k, v]) => [k, substitute(v, scope)]));

@@ -5,13 +5,16 @@ import { readPipelineSource } from "./source.js";
 import { validatePipeline } from "./validate.js";
 import { paramSpecs, resolveParams } from "./params.js";
 import { expand } from "./expand.js";
-import { runPrepare } from "./prepare.js";
+import { runPrepare, checkPrepared } from "./prepare.js";
 import type { Pipeline } from "./types.js";
 import type { Dag } from "../graph/dag.js";
 
 export interface LoadOptions {
   sets?: Record<string, string>;
-  /** run `prepare:` steps (default true) */
+  /**
+   * Run `prepare:` steps (only `flow run` does). Otherwise a pending step is a
+   * "prepare-pending" failure that says what run would create: nothing is written.
+   */
   prepare?: boolean;
   log?: (m: string) => void;
 }
@@ -20,10 +23,11 @@ export async function loadPipeline(file: string, opts: LoadOptions = {}): Promis
   const abs = resolve(file);
   const src = readPipelineSource(abs, file); // messages name the file as the user gave it
   const spec = validatePipeline(src);
-  const specs = paramSpecs(spec);
+  const specs = paramSpecs(src, spec);
   const params = resolveParams(src, specs, opts.sets ?? {});
   const root = dirname(abs);
-  if (opts.prepare !== false) await runPrepare(src, spec, root, params, specs, opts.log ?? ((m) => process.stderr.write(`${m}\n`)));
+  if (opts.prepare) await runPrepare(src, spec, root, params, specs, opts.log ?? ((m) => process.stderr.write(`${m}\n`)));
+  else checkPrepared(src, spec, root, params, specs);
   const { nodes, deps, dag } = expand(src, spec, params, specs, root);
   return { file: abs, root, spec, params, paramSpecs: specs, nodes, deps, dag };
 }

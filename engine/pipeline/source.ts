@@ -31,7 +31,13 @@ export function readPipelineSource(file: string, display = file): PipelineSource
     const what = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new FlowError("pipeline-invalid", `${display}:${line}:${col}: YAML syntax error: ${what}`);
   }
-  return { file: display, data: doc.toJS(), locate: (path) => locate(display, doc, lines, path) };
+  let data: unknown;
+  try {
+    data = doc.toJS(); // refuses alias bombs (yaml's maxAliasCount)
+  } catch (e) {
+    throw new FlowError("pipeline-invalid", `${display}: ${(e as Error).message}`);
+  }
+  return { file: display, data, locate: (path) => locate(display, doc, lines, path) };
 }
 
 function locate(file: string, doc: Document, lines: LineCounter, path: YamlPath): string {

@@ -6,10 +6,14 @@ export type ParamValue = Scalar | ParamValue[] | { [k: string]: ParamValue };
 export interface ParamSpec {
   default: ParamValue;
   description?: string;
-  /** A filesystem path: may be absolute or point outside the workspace. */
+  /** A filesystem path: may be absolute or point outside the workspace (never empty). */
   path?: boolean;
   /** Becomes part of a path: must not contain '/' or '..'. */
   name?: boolean;
+  /** The domain's JSON-Schema keywords (type, minimum, maximum, enum, pattern, items, …). */
+  [keyword: string]: unknown;
+  /** The compiled domain (set by the loader). */
+  check?: ((v: unknown) => boolean) & { errors?: import("ajv").ErrorObject[] | null };
 }
 
 export interface SetSpec { values?: Scalar[]; param?: string; glob?: string; description?: string }

@@ -13,17 +13,32 @@ export function parseSelectors(args: string[]): Selector[] {
   });
 }
 
-export function selectNodes(nodes: PlanNode[], sels: Selector[]): PlanNode[] {
+/** Every selector key of the graph (task and the foreach names) with its values. */
+function selectorValues(nodes: PlanNode[]): Map<string, Set<string>> {
   const values = new Map<string, Set<string>>([["task", new Set(nodes.map((n) => n.task))]]);
   for (const n of nodes) for (const [k, v] of Object.entries(n.vars)) {
     if (!values.has(k)) values.set(k, new Set());
     values.get(k)!.add(v);
   }
+  return values;
+}
+
+/**
+ * Refuses a selector whose key no node has (`nmae=a`). Values are not checked: `flow log`
+ * also shows nodes of earlier runs that the graph no longer has.
+ */
+export function checkSelectorKeys(nodes: PlanNode[], sels: Selector[]): Map<string, Set<string>> {
+  const values = selectorValues(nodes);
+  for (const s of sels) if (!values.has(s.key)) {
+    throw new FlowError("selector-invalid", `selector '${s.key}=${s.value}': unknown key '${s.key}' (keys: ${[...values.keys()].join(", ")})`);
+  }
+  return values;
+}
+
+export function selectNodes(nodes: PlanNode[], sels: Selector[]): PlanNode[] {
+  const values = checkSelectorKeys(nodes, sels);
   for (const s of sels) {
-    const vs = values.get(s.key);
-    if (!vs) {
-      throw new FlowError("selector-invalid", `selector '${s.key}=${s.value}': unknown key '${s.key}' (keys: ${[...values.keys()].join(", ")})`);
-    }
+    const vs = values.get(s.key)!;
     if (!vs.has(s.value)) {
       const list = [...vs];
       const shown = list.slice(0, 20).join(", ") + (list.length > 20 ? `, … (${list.length} in all)` : "");

@@ -20,7 +20,8 @@ export class PlainReporter implements Logger {
         else if (e.outcome === "failed") {
           this.err(`✘ ${e.id}: ${e.error}\n`);
           if (this.verbose && e.detail) this.err(`${e.detail}\n`);
-        } else if (e.outcome === "skipped") this.err(`- ${e.id} skipped: ${e.error}\n`);
+        } else if (e.outcome === "skipped" && this.verbose) this.err(`- ${e.id} skipped: ${e.error}\n`);
+        // (without -v, skipped nodes are counted per task in the summary)
         break;
       case "warn":
         this.err(`warning: ${e.message}\n`);
@@ -79,11 +80,27 @@ export class TtyReporter implements Logger {
   }
 }
 
-export function formatSummary(s: Summary): string {
+/** The closing line; after a failure, how many nodes of each task were skipped (all of them with -v). */
+export function formatSummary(s: Summary, verbose = false): string {
   const parts = [
     `${s.ran.length} ran`, `${s.restored.length} restored`, `${s.upToDate.length} up to date`,
     `${s.failed.length} failed`,
   ];
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  return `${parts.join(", ")} in ${(s.wallMs / 1000).toFixed(1)} s`;
+  const lines = [`${parts.join(", ")} in ${(s.wallMs / 1000).toFixed(1)} s`];
+  if (s.skipped.length && !verbose) {
+    const perTask = new Map<string, number>();
+    for (const id of s.skipped) {
+      const task = taskOf(id);
+      perTask.set(task, (perTask.get(task) ?? 0) + 1);
+    }
+    lines.unshift(`skipped because of the failure: ${[...perTask].map(([t, n]) => `${t} ×${n}`).join(", ")} (-v lists them)`);
+  }
+  return lines.join("\n");
+}
+
+/** A node id's task: `bin[session=1,stimulus=x]` → `bin`. */
+export function taskOf(id: string): string {
+  const b = id.indexOf("[");
+  return b < 0 ? id : id.slice(0, b);
 }

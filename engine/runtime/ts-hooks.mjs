@@ -2,8 +2,10 @@
 // Only files ending in .ts are transformed (esbuild, type stripping only); everything
 // else — notably h5wasm's 4 MB bundle — loads untouched. tsx transformed every module
 // and cost 2 s / 700 MB per process; this costs ~0.1 s.
-import { transformSync } from "esbuild";
-import { readFileSync, existsSync } from "node:fs";
+import { transformSync, version as esbuildVersion } from "esbuild";
+import { readFileSync, existsSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 export async function resolve(specifier, context, nextResolve) {
@@ -20,13 +22,32 @@ export async function resolve(specifier, context, nextResolve) {
   return nextResolve(specifier, context);
 }
 
+// Transformed sources are kept by content hash in node_modules/.cache/flow-ts: every
+// esbuild call is a synchronous round trip to its service process (~0.4 s of each CLI
+// start), and a cache hit needs no esbuild at all. Written by temp + rename.
+const CACHE = fileURLToPath(new URL("../../node_modules/.cache/flow-ts/", import.meta.url));
+const ESBUILD_OPTS = { loader: "ts", format: "esm", target: "node20", sourcemap: "inline" };
+const SALT = JSON.stringify(ESBUILD_OPTS) + esbuildVersion;
+
 export async function load(url, context, nextLoad) {
   if (url.startsWith("file:") && url.endsWith(".ts")) {
     const file = fileURLToPath(url);
-    const out = transformSync(readFileSync(file, "utf8"), {
-      loader: "ts", format: "esm", target: "node20", sourcemap: "inline", sourcefile: file,
-    });
-    return { format: "module", source: out.code, shortCircuit: true };
+    const text = readFileSync(file, "utf8");
+    const key = createHash("sha256").update(SALT).update("\0").update(file).update("\0").update(text).digest("hex");
+    const cached = join(CACHE, `${key}.js`);
+    let code;
+    try {
+      code = readFileSync(cached, "utf8");
+    } catch {
+      code = transformSync(text, { ...ESBUILD_OPTS, sourcefile: file }).code;
+      try {
+        mkdirSync(CACHE, { recursive: true });
+        const tmp = `${cached}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
+        writeFileSync(tmp, code);
+        renameSync(tmp, cached);
+      } catch { /* a read-only install: no cache, same result */ }
+    }
+    return { format: "module", source: code, shortCircuit: true };
   }
   return nextLoad(url, context);
 }

@@ -10,7 +10,8 @@ import type { Workspace } from "../workspace.js";
 import { FLOW_VERSION } from "../workspace.js";
 import type { Executor, Job } from "../exec/types.js";
 import type { OutputHashes } from "../store/index.js";
-import { tempOutputs, storeOutputs, removeDir } from "./materialise.js";
+import { tempOutputs, storeOutputs, removeDir, changedInputs } from "./materialise.js";
+import { systemFailure } from "../errors.js";
 
 export type ExecOutcome =
   | { ok: true; hashes: OutputHashes }
@@ -32,12 +33,16 @@ export async function executeIntoCache(
   const startedAt = new Date().toISOString();
   const tmp = tempOutputs(ws, n, key);
   let error: string | undefined, detail: string | undefined, hashes: OutputHashes | undefined, maxRssMb: number | undefined;
+  let changed: string[];
   try {
     const res = await executor.execute(jobFor(pipeline, n, key, tmp.paths), log);
     maxRssMb = res.maxRssMb;
     if (!res.ok) {
       error = res.message;
       detail = res.detail;
+    } else if ((changed = changedInputs(ws, n, st.inputs!)).length) {
+      // The result may come from other bytes than the key says: store nothing.
+      error = `input changed while the task ran: ${changed.map((p) => relative(pipeline.root, p)).join(", ")}`;
     } else {
       const stored = storeOutputs(ws, tmp.paths);
       if (typeof stored === "string") error = stored;
@@ -47,7 +52,8 @@ export async function executeIntoCache(
       }
     }
   } catch (e) {
-    error = (e as Error).message;
+    // storing or indexing failed (a full disk, a read-only index): the node fails
+    error = systemFailure(e)?.message ?? (e as Error).message;
     detail = (e as Error).stack;
   } finally {
     removeDir(tmp.dir);

@@ -1,18 +1,17 @@
 // Moving results between a job's temp folder, the object store and the workspace.
 import { join, basename, dirname } from "node:path";
-import { sweepTemps } from "../store/atomic.js";
+import { sweepTemps, tempName } from "../store/atomic.js";
 import { allOutputPaths } from "../plan/plan.js";
-import { existsSync, rmSync, mkdirSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { rmSync, mkdirSync, lstatSync, readlinkSync } from "node:fs";
 import { hashFile } from "../hash/file-hash.js";
-import type { PlanNode } from "../pipeline/types.js";
+import { inputPaths, type PlanNode } from "../pipeline/types.js";
 import type { OutputHashes } from "../store/index.js";
 import type { Workspace } from "../workspace.js";
 
 /** Temp output paths for a job: same base names (tasks may look at extensions). */
 export function tempOutputs(ws: Workspace, n: PlanNode, key: string) {
   // named like tempSibling() so that a sweep can tell a dead run's leftovers
-  const dir = join(ws.tmpDir, `.${key.slice(0, 16)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const dir = join(ws.tmpDir, tempName(key.slice(0, 16)));
   const paths: Record<string, string | Record<string, string>> = {};
   for (const [name, o] of Object.entries(n.outputs)) {
     if (o.kind === "file") {
@@ -30,13 +29,24 @@ export function tempOutputs(ws: Workspace, n: PlanNode, key: string) {
   return { dir, paths };
 }
 
-/** Hashes a finished job's outputs and moves them into the object store. */
+/**
+ * Hashes a finished job's outputs and moves them into the object store. An output must
+ * be a regular file: a symbolic link is never followed (it could point anywhere, and
+ * storing would chmod its target), so it fails the node.
+ */
 export function storeOutputs(ws: Workspace, temp: Record<string, string | Record<string, string>>): OutputHashes | string {
   const hashes: OutputHashes = {};
-  const missing: string[] = [];
+  const problems: string[] = [];
   const each = (p: string) => {
-    if (!existsSync(p)) {
-      missing.push(basename(p));
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      problems.push(`task did not write its output ${basename(p)}`);
+      return "";
+    }
+    if (!st.isFile()) {
+      problems.push(`output ${basename(p)} is ${st.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(p)})` : "not a regular file"}; outputs must be regular files`);
       return "";
     }
     const h = hashFile(p);
@@ -46,7 +56,24 @@ export function storeOutputs(ws: Workspace, temp: Record<string, string | Record
   for (const [name, t] of Object.entries(temp)) {
     hashes[name] = typeof t === "string" ? each(t) : Object.fromEntries(Object.entries(t).map(([m, p]) => [m, each(p)]));
   }
-  return missing.length ? `task did not write its output(s): ${missing.join(", ")}` : hashes;
+  return problems.length ? problems.join("; ") : hashes;
+}
+
+/**
+ * After a task ran, before anything is stored: the inputs it read must still be those
+ * its key was computed from (Bazel's "file modified during build"). A stat that is
+ * unchanged is trusted; a changed one is re-hashed. Returns the paths that changed.
+ */
+export function changedInputs(ws: Workspace, n: PlanNode, keyed: Record<string, string | string[]>): string[] {
+  const changed: string[] = [];
+  for (const [name, i] of Object.entries(n.inputs)) {
+    const want = keyed[name];
+    inputPaths(i).forEach((p, k) => {
+      const h = Array.isArray(want) ? want[k] : want;
+      if (ws.stat.hash(p) !== h) changed.push(p);
+    });
+  }
+  return changed;
 }
 
 const WRITE_ERRORS: Record<string, string> = {
@@ -85,6 +112,7 @@ export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes)
  */
 export function sweepLeftovers(ws: Workspace, nodes: PlanNode[]) {
   sweepTemps(ws.tmpDir);
+  ws.objects.sweepStrays();
   const dirs = new Set<string>();
   for (const n of nodes) for (const p of allOutputPaths(n)) dirs.add(dirname(p));
   for (const d of dirs) sweepTemps(d);

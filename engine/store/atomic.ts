@@ -1,16 +1,40 @@
 // Write-then-rename: a reader (or a crash) sees the old file or the new one, never half.
-import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync } from "node:fs";
+import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
-import { processAlive } from "../lock/lock.js";
+import { processAlive, hostTag } from "../lock/lock.js";
 import { randomBytes } from "node:crypto";
 
+/**
+ * A temp name beside `path` that says who writes it: `.name.tmp-HOST-PID-RAND`. Jobs on
+ * other hosts (SLURM) write into the same folders, so the pid alone does not say whether
+ * the writer is alive.
+ */
 export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  return join(dirname(path), tempName(basename(path)));
 }
 
-const TEMP = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
+export function tempName(base: string): string {
+  return `.${base}.tmp-${hostTag()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
 
-/** Removes temp siblings (see tempSibling) left in `dir` by processes that are gone. */
+const TEMP = /^\.(.+)\.tmp-(.+)-(\d+)-[0-9a-f]{8}$/;
+/** A temp written on another host is swept only when it is this old (its writer cannot tell us it is gone). */
+export const FOREIGN_TEMP_GRACE_MS = 24 * 3600_000;
+
+/** Whether a temp name (see tempSibling) belongs to a writer that is gone. */
+export function deadTemp(dir: string, name: string, now = Date.now()): boolean {
+  const m = TEMP.exec(name);
+  if (!m) return false;
+  const [host, pid] = [m[2]!, Number(m[3])];
+  if (host === hostTag()) return pid !== process.pid && !processAlive(pid);
+  try {
+    return now - statSync(join(dir, name)).mtimeMs > FOREIGN_TEMP_GRACE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes temp siblings (see tempSibling) left in `dir` by writers that are gone. */
 export function sweepTemps(dir: string): number {
   let n = 0;
   let names: string[];
@@ -19,14 +43,13 @@ export function sweepTemps(dir: string): number {
   } catch {
     return 0;
   }
+  const now = Date.now();
   for (const f of names) {
-    const m = TEMP.exec(f);
-    if (m && Number(m[2]) !== process.pid && !processAlive(Number(m[2]))) {
-      try {
-        rmSync(join(dir, f), { recursive: true, force: true });
-        n++;
-      } catch { /* gone */ }
-    }
+    if (!deadTemp(dir, f, now)) continue;
+    try {
+      rmSync(join(dir, f), { recursive: true, force: true });
+      n++;
+    } catch { /* gone */ }
   }
   return n;
 }

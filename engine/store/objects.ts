@@ -7,7 +7,7 @@ import {
   readdirSync, statSync, chmodSync, fsyncSync,
 } from "node:fs";
 import { join, dirname } from "node:path";
-import { tempSibling } from "./atomic.js";
+import { tempSibling, sweepTemps } from "./atomic.js";
 
 const CHUNK = 4 << 20;
 
@@ -22,21 +22,31 @@ export class ObjectStore {
     return existsSync(this.path(hash));
   }
 
-  /** Moves (or copies) a finished file into the store under its known hash. */
+  /**
+   * Moves (or copies) a finished file into the store under its known hash. An object
+   * already there is replaced, not trusted: it may be a corrupt copy that a restore
+   * would refuse, and the file in hand was hashed just now. A failure (a full disk)
+   * leaves no temp file behind.
+   */
   put(file: string, hash: string) {
     const dest = this.path(hash);
-    if (existsSync(dest)) return;
     mkdirSync(dirname(dest), { recursive: true });
     const tmp = tempSibling(dest);
     try {
-      renameSync(file, tmp);
+      try {
+        renameSync(file, tmp);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+        const got = copyHashing(file, tmp);
+        if (got !== hash) throw new Error(`${file} changed while it was stored (hash ${got.slice(0, 12)}, expected ${hash.slice(0, 12)})`);
+      }
+      fsyncFile(tmp);
+      chmodSync(tmp, 0o444);
+      renameSync(tmp, dest);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
-      copyHashing(file, tmp);
+      try { unlinkSync(tmp); } catch { /* never written */ }
+      throw e;
     }
-    fsyncFile(tmp);
-    chmodSync(tmp, 0o444);
-    renameSync(tmp, dest);
   }
 
   /**
@@ -78,17 +88,17 @@ export class ObjectStore {
     }
   }
 
-  /** Temp files left by writers that died (for gc). */
-  *strays(): Generator<string> {
+  /** Removes temp files of writers that are gone (a put killed mid-copy, a full disk). */
+  sweepStrays(): number {
+    let n = 0;
     let shards: string[];
     try {
       shards = readdirSync(this.dir);
     } catch {
-      return;
+      return 0;
     }
-    for (const s of shards) {
-      for (const f of readdirSync(join(this.dir, s))) if (f.includes(".tmp-")) yield join(this.dir, s, f);
-    }
+    for (const s of shards) if (/^[0-9a-f]{2}$/.test(s)) n += sweepTemps(join(this.dir, s));
+    return n;
   }
 
   remove(hash: string) {

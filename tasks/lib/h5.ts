@@ -1,5 +1,6 @@
 // h5wasm set-up shared by the reader, the generator and the output writer.
 import h5wasm from "h5wasm/node";
+import { TaskError } from "../../engine/task.js";
 
 export type H5 = typeof h5wasm;
 export type H5File = InstanceType<typeof h5wasm.File>;
@@ -8,9 +9,41 @@ export type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 let ready: Promise<H5> | undefined;
 
+/**
+ * h5wasm, ready, with HDF5's throwing error handler on: by default a failing HDF5 call
+ * (a filter that fails, a full disk, a read past the heap) only prints HDF5-DIAG lines
+ * and returns — writing zeros with exit 0 (h5wasm-notes §6). With it, every library
+ * error throws. A worker that saw one is not reused (the engine retires it), since a
+ * throw can leave HDF5 identifiers open.
+ */
 export function h5(): Promise<H5> {
-  ready ??= h5wasm.ready.then(() => h5wasm);
+  ready ??= h5wasm.ready.then((mod) => {
+    mod.activate_throwing_error_handler();
+    return h5wasm;
+  });
   return ready;
+}
+
+/**
+ * HDF5's error stack as one line: the API call that failed and the deepest cause, e.g.
+ * "H5Dclose(): can't decrement count on dataset ID — H5Z_pipeline(): filter returned failure".
+ */
+export function hdf5Message(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const frames = text.split("\n").filter((l) => /^\s*#\d+:/.test(l)).map((l) => l.replace(/^.* in (\S+\(\)): /, "$1: ").trim());
+  if (frames.length === 0) return text.split("\n")[0]!;
+  const first = frames[0]!, last = frames[frames.length - 1]!;
+  return first === last ? first : `${first} — ${last}`;
+}
+
+/** Runs an HDF5 operation; a library error becomes one readable TaskError naming what was done where. */
+export function h5op<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TaskError) throw e;
+    throw new TaskError(`${what}: HDF5 error: ${hdf5Message(e)}`);
+  }
 }
 
 /** A fixed clock for HDF5's object timestamps (h5wasm cannot turn track_times off). */

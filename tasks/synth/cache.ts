@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { buildSession, type SessionModel, type SessionSpec } from "./session.js";
 import { writeSessionNwb } from "./write-nwb.js";
 import { toCsv, type Cell } from "../lib/pyfmt.js";
+import { tempSibling } from "../../engine/task.js";
 
 export type CacheScale = "example" | "full" | "many";
 
@@ -54,8 +55,8 @@ export const MANIFEST = {
 
 /** Writes the cache into a temp folder and renames it into place: never half a cache. */
 export async function writeCache(final: string, specs: SessionSpec[], log: (m: string) => void = () => {}): Promise<SessionModel[]> {
-  const dir = `${final}.tmp-${process.pid}`;
-  rmSync(dir, { recursive: true, force: true });
+  // a temp name the engine's sweep recognises (host and pid of the writer)
+  const dir = tempSibling(final);
   mkdirSync(dir, { recursive: true });
   const models: SessionModel[] = [];
   const csv = { sessions: [] as Cell[][], probes: [] as Cell[][], channels: [] as Cell[][], units: [] as Cell[][] };

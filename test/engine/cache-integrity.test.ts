@@ -2,12 +2,7 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync, writeFileSync, rmSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { toyWorkspace, runJson, read, flow } from "../rig.js";
-
-function objects(ws: string): string[] {
-  const dir = join(ws, "cache/objects");
-  return readdirSync(dir).flatMap((s) => readdirSync(join(dir, s)).map((f) => join(dir, s, f)));
-}
+import { toyWorkspace, runJson, read, flow, objects } from "../rig.js";
 
 describe("cache integrity", () => {
   it("objects are named by the sha256 of their content", async () => {

@@ -2,9 +2,14 @@ import { describe, it, expect } from "vitest";
 import { toyWorkspace, flow, write, exists } from "../rig.js";
 
 async function loadError(yaml: string, ...args: string[]) {
+  return loadErrorWith(2, yaml, ...args);
+}
+
+/** exit 2: the pipeline file or the command line; 3: the environment (README, exit codes) */
+async function loadErrorWith(code: number, yaml: string, ...args: string[]) {
   const ws = toyWorkspace({ "pipeline.yaml": yaml });
   const r = await flow(ws, "status", ...args);
-  expect(r.code).toBe(2);
+  expect(r.code).toBe(code);
   expect(r.stderr.trim().split("\n")).toHaveLength(1); // one line, no stack trace
   expect(exists(ws, ".flow/state")).toBe(false);
   return r.stderr.trim();
@@ -52,13 +57,13 @@ tasks:
   });
   it("foreach over an empty glob", async () => {
     const yaml = `version: 1\nsets:\n  s: { glob: "nothing/{s}.txt" }\ntasks:\n${task("\n    foreach: [s]").replace("out/t.txt", '"out/${s}.txt"')}`;
-    expect(await loadError(yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: \/.*\/nothing does not exist$/);
+    expect(await loadErrorWith(3, yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: \/.*\/nothing does not exist$/);
   });
   it("--set of an unknown param", async () => {
     expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "q=2")).toBe("flow: --set q: pipeline.yaml has no param 'q' (params: p)");
   });
   it("--set of the wrong type", async () => {
-    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "p=abc")).toBe("flow: --set p=abc: p is a number (default 1)");
+    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "p=abc")).toBe("flow: --set p=abc: must be number (pipeline.yaml:3)");
   });
   it("a param with '..' or an absolute path where a name is expected", async () => {
     const yaml = `version: 1\nparams:\n  name: x\ntasks:\n  t:\n    run: { argv: [touch, "\${out.o}"] }\n    outputs: { o: "out/\${name}.txt" }\n`;

@@ -14,7 +14,7 @@ describe("one run at a time per workspace", () => {
       writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: holder.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }));
       for (const cmd of [["run"], ["invalidate", "name=a"], ["gc"]]) {
         const r = await flow(ws, ...cmd);
-        expect(r.code).toBe(2);
+        expect(r.code).toBe(3); // the environment: another process holds the workspace
         expect(r.stderr).toContain(`workspace is locked by 'flow run' (pid ${holder.pid} on ${hostname()}, since 2026-11-23T10:00:00.000Z)`);
       }
       expect(existsSync(join(ws, "out"))).toBe(false);
@@ -53,7 +53,7 @@ describe("two real runs at once", () => {
     const first = execa(process.execPath, [FLOW, "run"], { cwd: ws, reject: false });
     await new Promise((r) => setTimeout(r, 900));
     const second = await flow(ws, "run");
-    expect(second.code).toBe(2);
+    expect(second.code).toBe(3);
     expect(second.stderr).toContain(`workspace is locked by 'flow run' (pid ${first.pid} on ${hostname()}`);
     expect((await first).exitCode).toBe(0);
     expect((await flow(ws, "run")).code).toBe(0);

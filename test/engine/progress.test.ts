@@ -30,6 +30,7 @@ describe("reporters", () => {
     r.emit({ type: "node-done", id: "b", outcome: "restored", ms: 5 });
     expect(out).toEqual(["▶ a\n", "  a: 62 units\n", "↺ b restored from cache\n"]);
     expect(err).toEqual(["✘ a: boom\n", "stack\n"]);
-    expect(formatSummary({ ran: ["a"], restored: [], upToDate: ["b", "c"], failed: [], skipped: ["d"], wallMs: 1500 })).toBe("1 ran, 0 restored, 2 up to date, 0 failed, 1 skipped in 1.5 s");
+    expect(formatSummary({ ran: ["a"], restored: [], upToDate: ["b", "c"], failed: [], skipped: ["d[x=1]", "d[x=2]", "e"], wallMs: 1500 })).toBe("skipped because of the failure: d ×2, e ×1 (-v lists them)\n1 ran, 0 restored, 2 up to date, 0 failed, 3 skipped in 1.5 s");
+    expect(formatSummary({ ran: [], restored: [], upToDate: [], failed: [], skipped: ["d[x=1]"], wallMs: 0 }, true)).toBe("0 ran, 0 restored, 0 up to date, 0 failed, 1 skipped in 0.0 s");
   });
 });

@@ -1,7 +1,7 @@
 // flow export writes the original's per-session .npy files; the figures are SVGs whose
 // bars carry the statistics' numbers.
 import { describe, it, expect, inject } from "vitest";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import { flow, tempDir } from "../rig.js";
@@ -54,10 +54,26 @@ describe("flow export", () => {
     const ws = inject("exampleWorkspace");
     const a = await flow(ws, "export", "nosuch", "VISp", tempDir());
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/02_stimulus_types\/nosuch\.h5: no such file \(unknown stimulus 'nosuch', or run 'flow run' first\)/);
+    expect(a.stderr.trim()).toBe("flow export: unknown stimulus 'nosuch' (stimuli: gabors, flashes, drifting_gratings, static_gratings, natural_scenes, natural_movie_one, natural_movie_three, drifting_gratings_contrast, drifting_gratings_75_repeats, dot_motion)");
+    // the stimulus becomes part of a path: no way out of the data folder
+    const up = await flow(ws, "export", "../../../etc/passwd", "VISp", tempDir());
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain("unknown stimulus '../../../etc/passwd'");
     const b = await flow(ws, "export", "natural_scenes", "XYZ", tempDir());
     expect(b.code).toBe(2);
     expect(b.stderr).toContain("no session of natural_scenes has structure 'XYZ'");
+  });
+
+  it("usage and environment problems are one line with their exit code, not an internal error", async () => {
+    const ws = inject("exampleWorkspace");
+    const opt = await flow(ws, "export", "natural_scenes", "VISp", tempDir(), "--frobnicate");
+    expect(opt.code).toBe(2);
+    expect(opt.stderr.trim()).toBe("flow: Unknown option '--frobnicate'");
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "x");
+    const target = await flow(ws, "export", "natural_scenes", "VISp", file);
+    expect(target.code).toBe(3);
+    expect(target.stderr.trim()).toBe(`flow: ${file}: cannot mkdir: already exists (EEXIST)`);
   });
 });
 

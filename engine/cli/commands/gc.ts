@@ -1,7 +1,6 @@
 import { parse, splitFile, commonHelp } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { entryHashes } from "../../store/index.js";
-import { unlinkSync, statSync } from "node:fs";
 
 export const help = `flow gc [file] [--json]
 
@@ -34,13 +33,8 @@ export async function gcCommand(argv: string[], io: Io): Promise<number> {
         ws.objects.remove(h);
         removed++;
       }
-      let strays = 0;
-      for (const s of [...ws.objects.strays()]) {
-        // Only temp files old enough that no live writer can own them.
-        try {
-          if (Date.now() - statSync(s).mtimeMs > 60_000) { unlinkSync(s); strays++; }
-        } catch { /* gone */ }
-      }
+      // temp files of dead writers: on this host by pid, from other hosts after a day
+      const strays = ws.objects.sweepStrays();
       const res = { removedObjects: removed, removedBytes: bytes, keptObjects: kept, removedEntries: danglingEntries, removedTempFiles: strays };
       if (values.json) io.out(JSON.stringify(res) + "\n");
       else io.out(`gc: removed ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB), ${danglingEntries} dangling index entr${danglingEntries === 1 ? "y" : "ies"}, ${strays} temp file(s); kept ${kept} object(s)\n`);

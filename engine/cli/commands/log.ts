@@ -1,6 +1,6 @@
 import { parse, splitFile, commonHelp } from "../args.js";
 import { openContext, type Io } from "../context.js";
-import { parseSelectors } from "../../plan/select.js";
+import { parseSelectors, checkSelectorKeys } from "../../plan/select.js";
 
 export const help = `flow log [file] [selector…] [--json]
 
@@ -12,9 +12,10 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {});
   if (values.help) return io.out(help + "\n"), 0;
   const { file, rest } = splitFile(positionals);
-  const { ws } = await openContext({ ...values, file });
+  const { pipeline, ws } = await openContext({ ...values, file });
   try {
     const sels = parseSelectors(rest);
+    checkSelectorKeys(pipeline.nodes, sels);
     const recs = ws.records.all().filter((r) => sels.every((s) => (s.key === "task" ? r.task === s.value : r.vars[s.key] === s.value)));
     if (values.json) io.out(JSON.stringify(recs) + "\n");
     else for (const r of recs) {

@@ -11,6 +11,7 @@ import { Planner } from "../../plan/plan.js";
 import { PlainReporter, TtyReporter, formatSummary } from "../../report/reporters.js";
 import { FlowError } from "../../errors.js";
 import type { Logger } from "../../report/events.js";
+import { onInterrupt, describeInterrupt, isInterrupting } from "../interrupt.js";
 
 export const help = `flow run [file] [--set k=v]… [--jobs N] [--keep-going] [--dry-run] [--json] [selector…]
 
@@ -37,7 +38,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
   const jobs = values.jobs === undefined ? cpus().length : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${values.jobs}: expected a whole number ≥ 1`);
-  const { pipeline, ws } = await openContext({ ...values, file });
+  const { pipeline, ws } = await openContext({ ...values, file }, { prepare: !values["dry-run"] });
   try {
     const selection = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
     if (values["dry-run"]) return await dryRun(pipeline, ws, selection, io, !!values.json);
@@ -56,25 +57,31 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       partition: values["slurm-partition"], opts: values["slurm-opt"] ?? [],
       pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
     });
-    const onSignal = () => {
-      void executor.close();
-      ws.lock.release();
-      process.exit(130);
+    const running = new Set<string>();
+    const track: Logger = {
+      emit: (e) => {
+        if (e.type === "node-start") running.add(e.id);
+        if (e.type === "node-done") running.delete(e.id);
+        // nodes that die with an interrupted run are not failures to report
+        if (!isInterrupting()) logger.emit(e);
+      },
     };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const offInterrupt = onInterrupt(() => executor.close());
+    describeInterrupt(() => running.size
+      ? `${running.size} node(s) were running and are left stale: ${[...running].slice(0, 5).join(", ")}${running.size > 5 ? ", …" : ""}`
+      : "no node was running");
     try {
-      const s = await runPipeline(pipeline, ws, executor, logger, { jobs, keepGoing: !!values["keep-going"], selection });
+      const s = await runPipeline(pipeline, ws, executor, track, { jobs, keepGoing: !!values["keep-going"], selection });
       tty?.stop();
       if (values.json) {
         io.out(JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n");
       } else {
-        io.out(`${formatSummary(s)}\n`);
+        io.out(`${formatSummary(s, !!values.verbose)}\n`);
       }
       return s.failed.length || s.skipped.length ? 1 : 0;
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      offInterrupt();
+      describeInterrupt(undefined);
       await executor.close();
       ws.lock.release();
     }

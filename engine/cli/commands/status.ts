@@ -2,6 +2,7 @@ import { parse, splitFile, commonHelp } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { Planner } from "../../plan/plan.js";
+import { FlowError } from "../../errors.js";
 
 export const help = `flow status [file] [selector…] [--json]
 
@@ -14,7 +15,19 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {});
   if (values.help) return io.out(help + "\n"), 0;
   const { file, rest } = splitFile(positionals);
-  const { pipeline, ws } = await openContext({ ...values, file });
+  let ctx;
+  try {
+    ctx = await openContext({ ...values, file });
+  } catch (e) {
+    // A fresh clone: say what `flow run` would do first, write nothing.
+    if (e instanceof FlowError && e.reason === "prepare-pending") {
+      if (values.json) io.out(JSON.stringify({ prepare: e.message }) + "\n");
+      else io.out(`${e.message}\n`);
+      return 0;
+    }
+    throw e;
+  }
+  const { pipeline, ws } = ctx;
   try {
     const show = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
     const planner = new Planner(pipeline, ws);

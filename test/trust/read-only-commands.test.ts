@@ -1,0 +1,61 @@
+// Item 11: only `flow run` prepares; status and dag write nothing and say what run would
+// do; every path resolves against the pipeline file's folder, wherever flow starts.
+import { describe, it, expect } from "vitest";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { toyWorkspace, tempDir, flow, read } from "../rig.js";
+
+const yaml = `version: 1
+params:
+  gen: { default: gen, path: true, type: string }
+commands:
+  make: { module: tasks/make.ts }
+prepare:
+  - creates: "\${gen}"
+    command: make
+    args: ["\${gen}"]
+sets:
+  name: { glob: "\${gen}/{name}.txt" }
+tasks:
+  copy:
+    run: { argv: [/bin/cp, "\${in.src}", "\${out.o}"] }
+    foreach: [name]
+    inputs: { src: "\${gen}/\${name}.txt" }
+    outputs: { o: "out/\${name}.txt" }
+`;
+// A generator that writes where it is told (relative paths against the current folder,
+// as a user's command would): the engine must hand it an absolute path.
+const make = `import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+export async function command(args: string[]) {
+  const dir = resolve(process.cwd(), args[0]!);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, "a.txt"), "a\\n");
+  return 0;
+}
+`;
+
+describe("read-only commands write nothing", () => {
+  it("status and dag on a fresh clone say what run would prepare, and create nothing", async () => {
+    const ws = toyWorkspace({ "pipeline.yaml": yaml, "tasks/make.ts": make });
+    const st = await flow(ws, "status");
+    expect(st.code).toBe(0);
+    expect(st.stdout.trim()).toBe(`not prepared yet: 'flow run' first creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`);
+    const dag = await flow(ws, "dag");
+    expect(dag.code).toBe(3);
+    expect(dag.stderr.trim()).toBe(`flow: not prepared yet: 'flow run' first creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`);
+    expect(existsSync(join(ws, "gen"))).toBe(false);
+    expect(existsSync(join(ws, ".flow"))).toBe(false);
+  });
+
+  it("from another folder, status writes nothing there, and run prepares beside the pipeline file", async () => {
+    const ws = toyWorkspace({ "pipeline.yaml": yaml, "tasks/make.ts": make });
+    const elsewhere = tempDir("flow-cwd-");
+    expect((await flow(elsewhere, "status", join(ws, "pipeline.yaml"))).code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    const r = await flow(elsewhere, "run", join(ws, "pipeline.yaml"));
+    expect(r.code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(read(ws, "out/a.txt")).toBe("a\n");
+  });
+});
