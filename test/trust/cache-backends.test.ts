@@ -35,7 +35,7 @@ describe("cache backends fail loudly", () => {
     const r = await runJson(ws, "--keep-going");
     expect(r.code).toBe(1);
     expect(r.summary.ran).toEqual([]);
-    expect(r.summary.failed.map((f) => f.id)).toEqual(["upper[name=a]", "upper[name=b]"]);
+    expect(r.summary.failed.map((f) => f.id).sort()).toEqual(["upper[name=a]", "upper[name=b]"]);
     expect(r.summary.failed[0]!.error).toMatch(/^.*\/cache\/index\/[0-9a-f]{2}: cannot mkdir: a parent is not a directory \(ENOTDIR\)$/);
   });
 
