@@ -1,5 +1,9 @@
 // The node graph: edges run from a producer to each node that reads its outputs.
+// Topological order and cycle detection come from graphology-dag; every walk here is
+// iterative and linear, so a chain of 10⁵ nodes or a fan-in of 2·10⁵ needs no deep
+// stack and no huge argument list.
 import { DirectedGraph } from "graphology";
+import { hasCycle, topologicalSort } from "graphology-dag";
 
 export class Dag {
   readonly g = new DirectedGraph();
@@ -11,46 +15,43 @@ export class Dag {
 
   /** A cycle as a list of ids (first repeated at the end), or undefined. */
   findCycle(): string[] | undefined {
-    const state = new Map<string, 1 | 2>();
-    const stack: string[] = [];
-    const visit = (n: string): string[] | undefined => {
-      state.set(n, 1);
-      stack.push(n);
-      for (const m of this.g.outNeighbors(n)) {
-        if (state.get(m) === 1) return [...stack.slice(stack.indexOf(m)), m];
-        if (!state.has(m)) {
-          const c = visit(m);
-          if (c) return c;
-        }
-      }
-      stack.pop();
-      state.set(n, 2);
-      return undefined;
-    };
-    for (const n of this.g.nodes()) if (!state.has(n)) {
-      const c = visit(n);
-      if (c) return c;
-    }
-    return undefined;
-  }
-
-  /** Kahn's order, ties broken by the given order of ids (the file's order). */
-  topoOrder(order: string[]): string[] {
-    const rank = new Map(order.map((id, i) => [id, i]));
-    const indeg = new Map(order.map((id) => [id, this.g.inDegree(id)]));
-    const ready = order.filter((id) => indeg.get(id) === 0);
-    const out: string[] = [];
-    while (ready.length) {
-      ready.sort((a, b) => rank.get(a)! - rank.get(b)!);
-      const n = ready.shift()!;
-      out.push(n);
-      for (const m of this.g.outNeighbors(n)) {
+    if (!hasCycle(this.g)) return undefined;
+    // The nodes Kahn's algorithm cannot order all lie on or behind a cycle, and each has
+    // an unordered in-neighbour: walking those backwards must come round to a node seen.
+    const indeg = new Map<string, number>();
+    const queue: string[] = [];
+    this.g.forEachNode((n) => {
+      const d = this.g.inDegree(n);
+      indeg.set(n, d);
+      if (d === 0) queue.push(n);
+    });
+    for (let i = 0; i < queue.length; i++) {
+      this.g.forEachOutNeighbor(queue[i]!, (m) => {
         const d = indeg.get(m)! - 1;
         indeg.set(m, d);
-        if (d === 0) ready.push(m);
-      }
+        if (d === 0) queue.push(m);
+      });
     }
-    return out;
+    const left = (n: string) => indeg.get(n)! > 0;
+    let x = this.g.findNode((n) => left(n))!;
+    const seen = new Map<string, number>();
+    const path: string[] = [];
+    while (!seen.has(x)) {
+      seen.set(x, path.length);
+      path.push(x);
+      x = this.g.findInNeighbor(x, (m) => left(m))!;
+    }
+    const cycle = path.slice(seen.get(x)!).reverse(); // walked backwards: turn it round
+    // start at the node that comes first in the file, so the message is stable
+    const rank = new Map(this.g.nodes().map((n, i) => [n, i]));
+    const first = cycle.reduce((best, n, i) => (rank.get(n)! < rank.get(cycle[best]!)! ? i : best), 0);
+    const rotated = [...cycle.slice(first), ...cycle.slice(0, first)];
+    return [...rotated, rotated[0]!];
+  }
+
+  /** Kahn's order (graphology-dag): roots in the given (file) order, then as they become ready. */
+  topoOrder(): string[] {
+    return topologicalSort(this.g);
   }
 
   upstream(id: string): string[] { return this.g.inNeighbors(id); }
@@ -58,20 +59,21 @@ export class Dag {
 
   /** The ids and everything reachable from them (downstream closure). */
   closureDown(ids: Iterable<string>): Set<string> {
-    return this.closure(ids, (n) => this.g.outNeighbors(n));
+    return this.closure(ids, (n, f) => this.g.forEachOutNeighbor(n, f));
   }
   /** The ids and everything they need (upstream closure). */
   closureUp(ids: Iterable<string>): Set<string> {
-    return this.closure(ids, (n) => this.g.inNeighbors(n));
+    return this.closure(ids, (n, f) => this.g.forEachInNeighbor(n, f));
   }
-  private closure(ids: Iterable<string>, next: (n: string) => string[]): Set<string> {
+  private closure(ids: Iterable<string>, each: (n: string, f: (m: string) => void) => void): Set<string> {
     const seen = new Set<string>();
     const todo = [...ids];
+    const visit = (m: string) => { if (!seen.has(m)) todo.push(m); };
     while (todo.length) {
       const n = todo.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      todo.push(...next(n));
+      each(n, visit);
     }
     return seen;
   }

@@ -102,9 +102,9 @@ export function expand(
     for (const [iname, i] of Object.entries(t.inputs ?? {})) {
       if (typeof i === "object" && !Array.isArray(i)) {
         const from = spec.tasks[i.from];
-        const at = src.locate(["tasks", tid, "inputs", iname, "from"]);
-        if (!from) throw new FlowError("pipeline-invalid", `${at}: unknown task '${i.from}' (tasks: ${taskIds.join(", ")})`);
-        if (!(i.output in from.outputs)) throw new FlowError("pipeline-invalid", `${at}: task '${i.from}' has no output '${i.output}' (outputs: ${Object.keys(from.outputs).join(", ")})`);
+        const at = () => src.locate(["tasks", tid, "inputs", iname, "from"]);
+        if (!from) throw new FlowError("pipeline-invalid", `${at()}: unknown task '${i.from}' (tasks: ${taskIds.join(", ")})`);
+        if (!(i.output in from.outputs)) throw new FlowError("pipeline-invalid", `${at()}: task '${i.from}' has no output '${i.output}' (outputs: ${Object.keys(from.outputs).join(", ")})`);
         for (const k of Object.keys(i.where ?? {})) {
           if (!(from.foreach ?? []).includes(k)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "inputs", iname, "where"])}: task '${i.from}' has no foreach '${k}'`);
         }
@@ -120,7 +120,9 @@ export function expand(
   for (const [tid, t] of Object.entries(spec.tasks)) {
     const list: PlanNode[] = [];
     for (const vars of product(t.foreach ?? [], sets)) {
-      const scope = (where: (string | number)[]): Scope => ({ vars, params, specs, where: src.locate(["tasks", tid, ...where]) });
+      // `where` is computed only for an error message: locating a YAML key is not free,
+      // and 10⁵ nodes must not pay for it.
+      const scope = (where: (string | number)[]): Scope => ({ vars, params, specs, get where() { return src.locate(["tasks", tid, ...where]); } });
       const outputs: Record<string, NodeOutput> = {};
       for (const [oname, o] of Object.entries(t.outputs)) {
         if (typeof o === "string") outputs[oname] = { kind: "file", path: resolvePath(o, scope(["outputs", oname]), root) };
@@ -135,7 +137,7 @@ export function expand(
       const nodeParams: Record<string, ParamValue> = {};
       for (const p of t.params ?? []) {
         const { alias, path } = paramRef(p);
-        nodeParams[alias] = lookupParam(params, substitute(path, scope(["params"])), src.locate(["tasks", tid, "params"]));
+        nodeParams[alias] = lookupParam(params, substitute(path, scope(["params"])), () => src.locate(["tasks", tid, "params"]));
       }
       const node: PlanNode = {
         id: nodeId(tid, vars), task: tid, vars, params: nodeParams, run: t.run,
@@ -150,7 +152,7 @@ export function expand(
   for (const [tid, t] of Object.entries(spec.tasks)) {
     for (const node of byTask.get(tid)!) {
       for (const [iname, i] of Object.entries(t.inputs ?? {})) {
-        const scope: Scope = { vars: node.vars, params, specs, where: src.locate(["tasks", tid, "inputs", iname]) };
+        const scope: Scope = { vars: node.vars, params, specs, get where() { return src.locate(["tasks", tid, "inputs", iname]); } };
         node.inputs[iname] = resolveInput(i, scope, byTask, abs);
       }
     }
@@ -199,7 +201,7 @@ export function expand(
     const task = cycle[0]!.replace(/\[.*$/, "");
     throw new FlowError("pipeline-invalid", `${src.locate(["tasks", task])}: dependency cycle: ${cycle.join(" -> ")}`);
   }
-  const order = dag.topoOrder(nodes.map((n) => n.id));
+  const order = dag.topoOrder();
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return { nodes: order.map((id) => byId.get(id)!), deps, dag };
 }
@@ -228,12 +230,12 @@ export function paramRef(p: string): { alias: string; path: string } {
   return { alias: p, path: p };
 }
 
-function lookupParam(params: Record<string, ParamValue>, path: string, where: string): ParamValue {
+function lookupParam(params: Record<string, ParamValue>, path: string, where: () => string): ParamValue {
   const [root, ...keys] = path.split(".");
   let v: ParamValue | undefined = params[root!];
   for (const k of keys) {
     v = v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, ParamValue>)[k] : undefined;
-    if (v === undefined) throw new FlowError("pipeline-invalid", `${where}: param ${path} does not exist`);
+    if (v === undefined) throw new FlowError("pipeline-invalid", `${where()}: param ${path} does not exist`);
   }
   return v!;
 }

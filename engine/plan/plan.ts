@@ -150,7 +150,7 @@ export class Planner {
    * index may list results whose objects live in another store.)
    */
   private async cached(key: string): Promise<IndexEntry | undefined> {
-    const e = await this.ws.index.get(key);
+    const e = await this.ws.index.lookup(key);
     return e && entryHashes(e).every((h) => this.ws.objects.has(h)) ? e : undefined;
   }
 

@@ -37,6 +37,7 @@ export async function runPipeline(
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const waiting = new Map(nodes.map((n) => [n.id, pipeline.deps.get(n.id)!.filter((d) => byId.has(d)).length]));
   const ready: PlanNode[] = nodes.filter((n) => waiting.get(n.id) === 0);
+  let next = 0; // ready[next…] are yet to start
   const bad = new Set<string>(); // failed or skipped
   const invalidated = planner.invalidated;
   let stopping = false;
@@ -140,8 +141,8 @@ export async function runPipeline(
 
   await new Promise<void>((resolveAll) => {
     const pump = () => {
-      while (running < opts.jobs && ready.length) {
-        const n = ready.shift()!;
+      while (running < opts.jobs && next < ready.length) {
+        const n = ready[next++]!; // an index, not shift(): 10⁵ ready nodes stay linear
         running++;
         processNode(n)
           .catch((e) => {
@@ -156,7 +157,7 @@ export async function runPipeline(
             pump();
           });
       }
-      if (running === 0 && ready.length === 0) resolveAll();
+      if (running === 0 && next === ready.length) resolveAll();
     };
     pump();
   });

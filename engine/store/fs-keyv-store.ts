@@ -23,6 +23,26 @@ export class FsKeyvStore extends EventEmitter {
     return join(this.dir, h.slice(0, 2), `${h}.json`);
   }
 
+  /** Entry files present when first asked (256 directory reads), plus what this process wrote. */
+  private listing?: Set<string>;
+
+  /**
+   * False when the key certainly has no entry as of the first call: planning 10⁵ new
+   * nodes then costs no failed file read per node. A key another process writes later
+   * reads as absent here (the node is recomputed, never wrong); get() always reads.
+   */
+  mayHave(key: string): boolean {
+    if (!this.listing) {
+      this.listing = new Set();
+      let shards: string[] = [];
+      try { shards = readdirSync(this.dir); } catch { /* no index yet */ }
+      for (const sh of shards) {
+        try { for (const f of readdirSync(join(this.dir, sh))) this.listing.add(join(this.dir, sh, f)); } catch { /* not a shard */ }
+      }
+    }
+    return this.listing.has(this.file(key));
+  }
+
   async get(key: string): Promise<string | undefined> {
     try {
       const { key: k, value } = JSON.parse(readFileSync(this.file(key), "utf8"));
@@ -33,7 +53,9 @@ export class FsKeyvStore extends EventEmitter {
   }
 
   async set(key: string, value: string) {
-    writeFileAtomic(this.file(key), JSON.stringify({ key, value }));
+    const f = this.file(key);
+    writeFileAtomic(f, JSON.stringify({ key, value }));
+    this.listing?.add(f);
     return true;
   }
 

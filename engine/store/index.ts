@@ -55,6 +55,11 @@ export class ActionIndex {
   get(key: string) {
     return this.kv.get(key) as Promise<IndexEntry | undefined>;
   }
+  /** get() for planning: the file index answers "absent" from one listing, not a read per key. */
+  lookup(key: string): Promise<IndexEntry | undefined> {
+    if (this.store instanceof FsKeyvStore && !this.store.mayHave(`${NS}:${key}`)) return Promise.resolve(undefined);
+    return this.get(key);
+  }
   async set(key: string, entry: IndexEntry) {
     if (!(await this.kv.set(key, entry))) throw new Error(`the cache index did not store ${key.slice(0, 12)}`);
   }

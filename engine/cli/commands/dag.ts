@@ -18,7 +18,8 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
   const p = await loadPipeline(file, { sets: parseSets(values.set ?? []) });
   const edges = new Set<string>();
   const names = values.tasks ? [...new Set(p.nodes.map((n) => n.task))] : p.nodes.map((n) => n.id);
-  const label = (id: string) => (values.tasks ? p.nodes.find((n) => n.id === id)!.task : id);
+  const taskOf = new Map(p.nodes.map((n) => [n.id, n.task]));
+  const label = (id: string) => (values.tasks ? taskOf.get(id)! : id);
   for (const [id, ds] of p.deps) for (const d of ds) {
     const a = label(d), b = label(id);
     if (a !== b) edges.add(`${a}\u0000${b}`);
