@@ -1,18 +1,38 @@
-// The SLURM executor: each node becomes a batch job (`sbatch`) running `flow node-run`,
-// which stores the results in the shared cache. Jobs are tracked with squeue and
-// `scontrol show job` (sacct needs accounting, which clusters may not have). A job is
-// named after the node's key, so a new head process adopts a job that is still queued or
-// running instead of submitting it twice; a job that finished while no head was
-// watching has its results in the cache, which the planner finds before submitting.
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+// The SLURM executor: ready nodes become batch jobs (`sbatch`) running `flow node-run`,
+// which stores the results in the shared cache. At scale (10⁴ nodes; SLURM's default
+// MaxJobCount is 10 000 and schedulers rate-limit submissions):
+//   * nodes of one task are submitted together: up to the task's `resources.group_size`
+//     nodes per job (default 1), run one after the other by one `flow node-run`;
+//   * at most `--slurm-max-jobs` jobs are in flight;
+//   * one `squeue` call per poll covers every job in flight; `scontrol show job` is asked
+//     once per job, when it leaves the queue (sacct needs accounting, which clusters may
+//     not have).
+// Every job writes `.flow/slurm/<jobname>.keys`, the node keys it runs, so a new head
+// adopts a job still queued or running instead of submitting its nodes twice; a job
+// that finished while no head was watching has its results in the cache, which the
+// planner finds before submitting. Each node's own outcome is in `<key>.result`.
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import { execa } from "execa";
 import type { Executor, Job, JobResult } from "./types.js";
-import type { NodeJobSpec } from "../cli/commands/node-run.js";
 
 const FLOW_BIN = fileURLToPath(new URL("../../bin/flow.js", import.meta.url));
 const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"]);
+
+/** What `flow node-run --job FILE` reads: one node to run, checked against its key. */
+export interface NodeJobSpec {
+  pipeline: string;
+  sets: Record<string, string>;
+  cacheDir?: string;
+  cacheUrl?: string;
+  node: string;
+  key: string;
+}
+
+/** What node-run leaves for the head, per node: `<key>.result`. */
+export type NodeResultFile = { ok: true } | { ok: false; error: string };
 
 export interface SlurmOptions {
   root: string;
@@ -24,74 +44,213 @@ export interface SlurmOptions {
   /** extra sbatch options, e.g. "--mem=8G" */
   opts: string[];
   pollMs?: number;
+  /** jobs in flight at most (--slurm-max-jobs) */
+  maxJobs: number;
+  /** how long a group waits for more nodes of its task before it is submitted */
+  gatherMs?: number;
 }
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function jobName(key: string) {
-  return `flow-${key.slice(0, 24)}`;
+/** A single node's job is named after its key; a group's after its keys. */
+export function jobName(keys: string[]): string {
+  if (keys.length === 1) return `flow-${keys[0]!.slice(0, 24)}`;
+  return `flow-g${createHash("sha256").update(keys.join("\n")).digest("hex").slice(0, 23)}`;
 }
+
+interface Member { job: Job; log: (line: string) => void; done: (r: JobResult) => void }
+interface Tracked { id: string; name: string; logFile: string; members: Member[] }
 
 export class SlurmExecutor implements Executor {
   readonly storesOwnResults = true;
   private readonly dir: string;
+  /** nodes waiting to be grouped, by task */
+  private readonly pending = new Map<string, { members: Member[]; timer?: NodeJS.Timeout }>();
+  /** groups waiting for a free job slot */
+  private readonly queued: Member[][] = [];
+  private readonly inFlight = new Map<string, Tracked>();
+  /** key → a job still active from an earlier head (from the .keys files and one squeue) */
+  private adoptable?: Promise<Map<string, { id: string; name: string; keys: string[] }>>;
+  private submitting = 0;
+  private poller?: NodeJS.Timeout;
+  private polling = false;
+  private closed = false;
+  /** how many sbatch and squeue calls were made (for the summary and tests) */
+  readonly calls = { sbatch: 0, squeue: 0 };
+
   constructor(private readonly o: SlurmOptions) {
     this.dir = join(o.root, ".flow", "slurm");
   }
 
-  async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
+  /** Nodes the scheduler may hand over at once: enough to fill every job slot's group. */
+  capacity(groupSizes: number[]): number {
+    return this.o.maxJobs * Math.max(1, ...groupSizes);
+  }
+
+  execute(job: Job, log: (line: string) => void): Promise<JobResult> {
+    return new Promise((done) => {
+      void this.admit({ job, log, done });
+    });
+  }
+
+  private async admit(m: Member) {
     mkdirSync(this.dir, { recursive: true });
-    const name = jobName(job.key);
-    const logFile = join(this.dir, `${job.key}.log`);
-    let id = await this.find(name);
-    if (id) log(`adopting SLURM job ${id} (${name})`);
-    else {
-      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, cacheUrl: this.o.cacheUrl, node: job.node, key: job.key };
-      const specFile = join(this.dir, `${job.key}.json`);
-      writeFileSync(specFile, JSON.stringify(spec));
-      // The script holds only flow's own paths: every parameter value stays in the JSON.
-      const script = join(this.dir, `${job.key}.sh`);
-      writeFileSync(script, `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(FLOW_BIN)} node-run --job ${shq(specFile)}\n`, { mode: 0o755 });
-      const r = job.resources ?? {};
-      const argv = [
-        "--parsable", `--job-name=${name}`, `--output=${logFile}`, `--chdir=${this.o.root}`,
-        ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
-        ...(r.memory ? [`--mem=${r.memory}`] : []), ...(r.cpus ? [`--cpus-per-task=${r.cpus}`] : []), ...(r.time ? [`--time=${r.time}`] : []),
-        ...this.o.opts, script,
-      ];
-      const sb = await execa("sbatch", argv, { reject: false });
-      if (sb.exitCode !== 0) return { ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}` };
-      id = sb.stdout.trim().split(";")[0]!;
-      log(`submitted SLURM job ${id}`);
+    this.adoptable ??= this.findAdoptable(); // one squeue, shared by every node of the run
+    const old = (await this.adoptable).get(m.job.key);
+    if (old) {
+      m.log(`adopting SLURM job ${old.id} (${old.name})`);
+      const t = this.inFlight.get(old.id) ?? { id: old.id, name: old.name, logFile: this.logFile(old.name, old.keys), members: [] };
+      t.members.push(m);
+      this.inFlight.set(old.id, t);
+      this.startPolling();
+      return;
     }
-    return this.wait(id, logFile);
+    const size = Math.max(1, m.job.resources?.group_size ?? 1);
+    const task = m.job.node.replace(/\[.*$/, "");
+    const p = this.pending.get(task) ?? { members: [] };
+    this.pending.set(task, p);
+    p.members.push(m);
+    if (p.timer) clearTimeout(p.timer);
+    if (p.members.length >= size) this.flush(task);
+    else p.timer = setTimeout(() => this.flush(task), this.o.gatherMs ?? 300);
   }
 
-  /** The id of a queued or running job with this name, if any. */
-  private async find(name: string): Promise<string | undefined> {
-    const r = await execa("squeue", ["-h", "-n", name, "-o", "%i %T"], { reject: false });
-    if (r.exitCode !== 0) return undefined;
-    const line = r.stdout.trim().split("\n").find((l) => ACTIVE.has(l.split(" ")[1] ?? ""));
-    return line?.split(" ")[0];
+  private flush(task: string) {
+    const p = this.pending.get(task);
+    if (!p || p.members.length === 0) return;
+    if (p.timer) clearTimeout(p.timer);
+    this.pending.delete(task);
+    this.queued.push(p.members);
+    void this.submitQueued();
   }
 
-  private async wait(id: string, logFile: string): Promise<JobResult> {
-    const poll = this.o.pollMs ?? 1000;
-    for (;;) {
-      const q = await execa("squeue", ["-h", "-j", id, "-o", "%T"], { reject: false });
-      const state = q.exitCode === 0 ? q.stdout.trim() : "";
-      if (!ACTIVE.has(state)) break;
-      await new Promise((r) => setTimeout(r, poll));
+  private async submitQueued() {
+    while (this.queued.length && this.inFlight.size + this.submitting < this.o.maxJobs && !this.closed) {
+      const group = this.queued.shift()!;
+      this.submitting++;
+      try {
+        await this.submit(group);
+      } finally {
+        this.submitting--;
+      }
     }
-    const sc = await execa("scontrol", ["show", "job", id], { reject: false });
+  }
+
+  private async submit(members: Member[]) {
+    const keys = members.map((m) => m.job.key);
+    const name = jobName(keys);
+    const logFile = this.logFile(name, keys);
+    // an outcome left by an earlier attempt must not stand for this one
+    for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
+    const specs = members.map((m) => {
+      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, cacheUrl: this.o.cacheUrl, node: m.job.node, key: m.job.key };
+      const file = join(this.dir, `${m.job.key}.json`);
+      writeFileSync(file, JSON.stringify(spec));
+      return file;
+    });
+    writeFileSync(join(this.dir, `${name}.keys`), keys.join("\n") + "\n");
+    // The script holds only flow's own paths: every parameter value stays in the JSON.
+    const script = join(this.dir, `${name}.sh`);
+    writeFileSync(script, `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(FLOW_BIN)} node-run ${specs.map((f) => `--job ${shq(f)}`).join(" ")}\n`, { mode: 0o755 });
+    const r = members[0]!.job.resources ?? {};
+    const argv = [
+      "--parsable", `--job-name=${name}`, `--output=${logFile}`, `--chdir=${this.o.root}`,
+      ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
+      ...(r.memory ? [`--mem=${r.memory}`] : []), ...(r.cpus ? [`--cpus-per-task=${r.cpus}`] : []), ...(r.time ? [`--time=${r.time}`] : []),
+      ...this.o.opts, script,
+    ];
+    this.calls.sbatch++;
+    const sb = await execa("sbatch", argv, { reject: false });
+    if (sb.exitCode !== 0) {
+      for (const m of members) m.done({ ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}` });
+      return;
+    }
+    const id = sb.stdout.trim().split(";")[0]!;
+    for (const m of members) m.log(`submitted SLURM job ${id}${members.length > 1 ? ` (${members.length} nodes)` : ""}`);
+    this.inFlight.set(id, { id, name, logFile, members });
+    this.startPolling();
+  }
+
+  /** A single node's log is named after its key (as `flow log` and users expect), a group's after the job. */
+  private logFile(name: string, keys: string[]): string {
+    return join(this.dir, `${keys.length === 1 ? keys[0] : name}.log`);
+  }
+
+  /** Jobs of an earlier head that are still queued or running, by the node keys they run. */
+  private async findAdoptable(): Promise<Map<string, { id: string; name: string; keys: string[] }>> {
+    const out = new Map<string, { id: string; name: string; keys: string[] }>();
+    let files: string[] = [];
+    try { files = readdirSync(this.dir).filter((f) => f.endsWith(".keys")); } catch { return out; }
+    if (files.length === 0) return out;
+    this.calls.squeue++;
+    const q = await execa("squeue", ["-h", "-o", "%i %j %T"], { reject: false });
+    if (q.exitCode !== 0) return out;
+    for (const line of q.stdout.trim().split("\n")) {
+      const [id, name, state] = line.trim().split(/\s+/);
+      if (!id || !name?.startsWith("flow-") || !ACTIVE.has(state ?? "")) continue;
+      const keysFile = join(this.dir, `${name}.keys`);
+      if (!existsSync(keysFile)) continue;
+      const keys = readFileSync(keysFile, "utf8").split("\n").filter(Boolean);
+      for (const k of keys) out.set(k, { id, name, keys });
+    }
+    return out;
+  }
+
+  private startPolling() {
+    if (this.poller || this.closed) return;
+    this.poller = setInterval(() => void this.poll(), this.o.pollMs ?? 1000);
+  }
+
+  /** One squeue call for every job in flight; jobs that left the queue are settled. */
+  private async poll() {
+    if (this.polling || this.inFlight.size === 0) return;
+    this.polling = true;
+    try {
+      const ids = [...this.inFlight.keys()];
+      this.calls.squeue++;
+      const q = await execa("squeue", ["-h", "-j", ids.join(","), "-o", "%i %T"], { reject: false });
+      // squeue fails when none of the ids is known any more: then every job has left
+      const active = new Set<string>();
+      if (q.exitCode === 0) {
+        for (const line of q.stdout.trim().split("\n")) {
+          const [id, state] = line.trim().split(/\s+/);
+          if (id && ACTIVE.has(state ?? "")) active.add(id);
+        }
+      }
+      for (const id of ids) if (!active.has(id)) await this.settle(this.inFlight.get(id)!);
+    } finally {
+      this.polling = false;
+      if (this.inFlight.size === 0 && this.poller) {
+        clearInterval(this.poller);
+        this.poller = undefined;
+      }
+      void this.submitQueued();
+    }
+  }
+
+  private async settle(t: Tracked) {
+    this.inFlight.delete(t.id);
+    const sc = await execa("scontrol", ["show", "job", t.id], { reject: false });
     const final = /JobState=(\w+)/.exec(sc.stdout)?.[1] ?? "UNKNOWN";
     const exit = /ExitCode=(\d+:\d+)/.exec(sc.stdout)?.[1];
-    // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
-    // scheduler checks the cache for its results either way.
-    if (final === "COMPLETED" || final === "UNKNOWN") return { ok: true };
-    const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n").slice(-8).join("\n") : "(no log)";
-    return { ok: false, reason: "task-failed", message: `SLURM job ${id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${logFile}:\n${tail}` };
+    const tail = () => (existsSync(t.logFile) ? readFileSync(t.logFile, "utf8").trim().split("\n").slice(-8).join("\n") : "(no log)");
+    for (const m of t.members) {
+      // Each node's own outcome, as node-run wrote it; without one, the job's.
+      const resultFile = join(this.dir, `${m.job.key}.result`);
+      let own: NodeResultFile | undefined;
+      try { own = JSON.parse(readFileSync(resultFile, "utf8")); } catch { /* not run, or no result */ }
+      if (own?.ok) m.done({ ok: true });
+      else if (own) m.done({ ok: false, reason: "task-failed", message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})` });
+      // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
+      // scheduler checks the cache for its results either way.
+      else if (final === "COMPLETED" || final === "UNKNOWN") m.done({ ok: true });
+      else m.done({ ok: false, reason: "task-failed", message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}` });
+    }
   }
 
-  async close() {}
+  async close() {
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+  }
 }

@@ -34,7 +34,8 @@ export interface TaskSpec {
   params?: string[];
   inputs?: Record<string, InputSpec>;
   outputs: Record<string, OutputSpec>;
-  resources?: { memory?: string; cpus?: number; time?: string };
+  /** cluster resources per job; group_size: how many of the task's nodes one SLURM job runs */
+  resources?: { memory?: string; cpus?: number; time?: string; group_size?: number };
 }
 
 export interface PipelineSpec {

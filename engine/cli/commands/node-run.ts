@@ -1,8 +1,10 @@
-// `flow node-run --job spec.json`: what a cluster job runs. It re-plans the workspace
-// (on the shared filesystem), checks that the node's key is still the one the head
-// submitted, executes the node and stores its results in the shared cache. The head
-// restores them from there. Not meant to be typed by hand.
-import { readFileSync } from "node:fs";
+// `flow node-run --job spec.json [--job spec2.json …]`: what a cluster job runs. It
+// plans the workspace (on the shared filesystem) once, and for each node checks that its
+// key is still the one the head submitted, executes it and stores its results in the
+// shared cache, leaving `<key>.result` beside the spec for the head. The head restores
+// the results from the cache. Not meant to be typed by hand.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parse } from "../args.js";
 import type { Io } from "../context.js";
 import { loadPipeline } from "../../pipeline/load.js";
@@ -11,48 +13,50 @@ import { Planner } from "../../plan/plan.js";
 import { LocalExecutor } from "../../exec/local.js";
 import { executeIntoCache } from "../../schedule/execute-node.js";
 import { FlowError } from "../../errors.js";
-
-export interface NodeJobSpec {
-  pipeline: string;
-  sets: Record<string, string>;
-  cacheDir?: string;
-  cacheUrl?: string;
-  node: string;
-  key: string;
-}
+import type { NodeJobSpec, NodeResultFile } from "../../exec/slurm.js";
 
 export async function nodeRunCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { job: { type: "string" } });
-  if (!values.job) throw new FlowError("usage", "flow node-run --job <spec.json>");
-  const spec: NodeJobSpec = JSON.parse(readFileSync(values.job, "utf8"));
-  const pipeline = await loadPipeline(spec.pipeline, { sets: spec.sets, prepare: false });
-  const ws = await Workspace.open(pipeline.root, { cacheDir: spec.cacheDir, cacheUrl: spec.cacheUrl });
+  const { values } = parse(argv, { job: { type: "string", multiple: true } });
+  const files = values.job ?? [];
+  if (files.length === 0) throw new FlowError("usage", "flow node-run --job <spec.json> [--job …]");
+  const specs = files.map((f) => ({ file: f, spec: JSON.parse(readFileSync(f, "utf8")) as NodeJobSpec }));
+  const first = specs[0]!.spec; // one group: one pipeline, one set of params and cache
+  const pipeline = await loadPipeline(first.pipeline, { sets: first.sets, prepare: false });
+  const ws = await Workspace.open(pipeline.root, { cacheDir: first.cacheDir, cacheUrl: first.cacheUrl });
+  const executor = new LocalExecutor();
+  let failed = 0;
   try {
-    const node = pipeline.nodes.find((n) => n.id === spec.node);
-    if (!node) throw new FlowError("usage", `no node ${spec.node} in ${spec.pipeline}`);
     const planner = new Planner(pipeline, ws);
-    const need = pipeline.dag.closureUp([spec.node]);
-    let st;
-    for (const n of pipeline.nodes) if (need.has(n.id)) {
-      const s = await planner.status(n);
-      if (n.id === spec.node) st = s;
-    }
-    if (!st?.key) throw new FlowError("input-missing", `${spec.node}: inputs not ready: ${st?.reasons.join("; ")}`);
-    if (st.key !== spec.key) throw new FlowError("input-missing", `${spec.node}: the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`);
-    const executor = new LocalExecutor();
-    try {
-      const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${line}\n`));
-      if (!r.ok) {
-        io.err(`flow node-run: ${spec.node}: ${r.error}\n`);
-        if (r.detail) io.err(`${r.detail}\n`);
-        return 1;
+    const need = pipeline.dag.closureUp(specs.map((s) => s.spec.node));
+    const status = new Map<string, Awaited<ReturnType<Planner["status"]>>>();
+    for (const n of pipeline.nodes) if (need.has(n.id)) status.set(n.id, await planner.status(n));
+    for (const { file, spec } of specs) {
+      const result = (r: NodeResultFile) => writeFileSync(join(dirname(file), `${spec.key}.result`), JSON.stringify(r));
+      const node = pipeline.nodes.find((n) => n.id === spec.node);
+      const st = status.get(spec.node);
+      let error: string | undefined;
+      if (!node || !st) error = `no node ${spec.node} in ${spec.pipeline}`;
+      else if (!st.key) error = `inputs not ready: ${st.reasons.join("; ")}`;
+      else if (st.key !== spec.key) error = `the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
+      else {
+        const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${spec.node}: ${line}\n`));
+        if (!r.ok) {
+          error = r.error;
+          if (r.detail) io.err(`${r.detail}\n`);
+        }
       }
-      io.out(`flow node-run: ${spec.node} stored in the cache\n`);
-      return 0;
-    } finally {
-      await executor.close();
+      if (error) {
+        failed++;
+        io.err(`flow node-run: ${spec.node}: ${error}\n`);
+        result({ ok: false, error });
+      } else {
+        io.out(`flow node-run: ${spec.node} stored in the cache\n`);
+        result({ ok: true });
+      }
     }
+    return failed ? 1 : 0;
   } finally {
+    await executor.close();
     await ws.close();
   }
 }

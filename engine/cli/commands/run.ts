@@ -23,6 +23,8 @@ With selectors (key=value, task=<id>), only the matching nodes and what they nee
   --executor local|slurm     where nodes run (default local: worker processes here)
   --slurm-partition P        sbatch --partition
   --slurm-opt "--mem=8G"     an extra sbatch option (repeatable)
+  --slurm-max-jobs N         SLURM jobs in flight at most (default: --jobs); a task's
+                             resources.group_size nodes share one job
 ${commonHelp}`;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -33,6 +35,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     executor: { type: "string" },
     "slurm-partition": { type: "string" },
     "slurm-opt": { type: "string", multiple: true },
+    "slurm-max-jobs": { type: "string" },
   });
   if (values.help) return io.out(help + "\n"), 0;
   const { file, rest } = splitFile(positionals);
@@ -50,13 +53,20 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       ? { emit: (e) => { if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e); } }
       : tty ?? plain;
     const kind = values.executor ?? "local";
+    const maxJobs = values["slurm-max-jobs"] === undefined ? jobs : Number(values["slurm-max-jobs"]);
+    if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new FlowError("usage", `--slurm-max-jobs ${values["slurm-max-jobs"]}: expected a whole number ≥ 1`);
     if (kind !== "local" && kind !== "slurm") throw new FlowError("usage", `--executor ${kind}: expected local or slurm`);
     const executor: Executor = kind === "local" ? new LocalExecutor() : new SlurmExecutor({
       root: pipeline.root, pipeline: pipeline.file, sets: parseSets(values.set ?? []),
       cacheDir: ws.cacheDir, cacheUrl: values["cache-url"] ?? process.env.FLOW_CACHE_URL,
       partition: values["slurm-partition"], opts: values["slurm-opt"] ?? [],
       pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
+      maxJobs,
     });
+    // SLURM: enough nodes in hand to fill every job slot with a whole group
+    const inFlight = executor instanceof SlurmExecutor
+      ? executor.capacity(pipeline.nodes.map((n) => n.resources?.group_size ?? 1))
+      : jobs;
     const running = new Set<string>();
     const track: Logger = {
       emit: (e) => {
@@ -71,7 +81,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       ? `${running.size} node(s) were running and are left stale: ${[...running].slice(0, 5).join(", ")}${running.size > 5 ? ", …" : ""}`
       : "no node was running");
     try {
-      const s = await runPipeline(pipeline, ws, executor, track, { jobs, keepGoing: !!values["keep-going"], selection });
+      const s = await runPipeline(pipeline, ws, executor, track, { jobs: inFlight, keepGoing: !!values["keep-going"], selection });
       tty?.stop();
       if (values.json) {
         io.out(JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n");
