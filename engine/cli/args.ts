@@ -1,48 +1,51 @@
-// Options every command shares: the pipeline file, --set, the cache location.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// What a command declares about its command line, and the options every command shares.
+// One parser (commander, in program.ts) reads them all and hands each command its
+// positionals and its option values, keyed by the long flag name ("cache-dir").
 import { existsSync } from "node:fs";
-import { FlowError } from "../errors.js";
+import type { Io } from "./context.js";
 
-export const commonOptions = {
-  set: { type: "string", multiple: true, short: "s" },
-  "cache-dir": { type: "string" },
-  "cache-url": { type: "string" },
-  json: { type: "boolean" },
-  verbose: { type: "boolean", short: "v" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+export interface OptionSpec {
+  /** commander flags: "-j, --jobs <n>", "--json" */
+  flags: string;
+  description: string;
+  /** may be given several times; the values come as a list */
+  repeat?: boolean;
+  /** a folder, file or URL: a value that starts with "-" is refused (`--cache-dir --json`) */
+  noDash?: boolean;
+}
 
-export const commonHelp = `
-Common options:
-  [file]                 the pipeline file (default ./pipeline.yaml)
-  --set name=value       override a param (repeatable)
-  --cache-dir DIR        object store and index folder (default ./cache; env FLOW_CACHE_DIR)
-  --cache-url URL        keyv index backend, e.g. redis://… (env FLOW_CACHE_URL)
-  --json                 machine-readable output
-  -v, --verbose          task log lines, and stack traces of unexpected errors
-  -h, --help             this help`;
+export type Values = Record<string, string | string[] | boolean | undefined>;
 
-export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
-  const all = { ...commonOptions, ...options };
-  // A string option takes the next word as its value even when it starts with a dash
-  // (`--slurm-opt "--mem=8G"`), which node's parseArgs would refuse.
-  const valueFlags = new Map<string, string>(); // "--set" and "-s" → "set"
-  for (const [name, o] of Object.entries(all)) {
-    if (o.type !== "string") continue;
-    valueFlags.set(`--${name}`, name);
-    if ("short" in o && o.short) valueFlags.set(`-${o.short}`, name);
-  }
-  const args: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const name = valueFlags.get(argv[i]!);
-    if (name && i + 1 < argv.length && argv[i + 1]!.startsWith("-")) args.push(`--${name}=${argv[++i]}`);
-    else args.push(argv[i]!);
-  }
-  try {
-    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new FlowError("usage", (e as Error).message.replace(/\. To specify.*$/, ""));
-  }
+export interface CommandSpec {
+  name: string;
+  /** one line, for `flow --help` */
+  summary: string;
+  /** more, for `flow <name> --help` */
+  description?: string;
+  /** the positional arguments, as help shows them: "[file] [selector…]" */
+  args: string;
+  options: OptionSpec[];
+  /** flow's own plumbing (node-run): not listed */
+  hidden?: boolean;
+  run(positionals: string[], values: Values, io: Io): Promise<number>;
+}
+
+/** Options every pipeline command shares. */
+export const commonOptions: OptionSpec[] = [
+  { flags: "-s, --set <name=value>", description: "override a param (repeatable)", repeat: true },
+  { flags: "--cache-dir <dir>", description: "object store and index folder (default ./cache; env FLOW_CACHE_DIR)", noDash: true },
+  { flags: "--cache-url <url>", description: "keyv index backend, e.g. redis://host:6379 (env FLOW_CACHE_URL)", noDash: true },
+  { flags: "--json", description: "machine-readable output" },
+  { flags: "-v, --verbose", description: "task log lines, and stack traces of unexpected errors" },
+];
+
+export const str = (v: Values, k: string): string | undefined => (typeof v[k] === "string" ? (v[k] as string) : undefined);
+export const list = (v: Values, k: string): string[] => (Array.isArray(v[k]) ? (v[k] as string[]) : []);
+export const flag = (v: Values, k: string): boolean => v[k] === true;
+
+/** The shared options as the workspace opener wants them. */
+export function common(v: Values) {
+  return { set: list(v, "set"), "cache-dir": str(v, "cache-dir"), "cache-url": str(v, "cache-url") };
 }
 
 /** Splits positionals into the pipeline file and the rest (selectors or arguments). */

@@ -4,53 +4,61 @@ import { resolve } from "node:path";
 import { FlowError, EXIT, systemFailure } from "../errors.js";
 import { installSignalHandlers } from "./interrupt.js";
 import type { Io } from "./context.js";
-import { runCommand, help as runHelp } from "./commands/run.js";
-import { statusCommand } from "./commands/status.js";
-import { invalidateCommand } from "./commands/invalidate.js";
-import { logCommand } from "./commands/log.js";
-import { dagCommand } from "./commands/dag.js";
-import { gcCommand } from "./commands/gc.js";
-import { nodeRunCommand } from "./commands/node-run.js";
+import { CommanderError } from "commander";
+import { run } from "./commands/run.js";
+import { status } from "./commands/status.js";
+import { invalidate } from "./commands/invalidate.js";
+import { log } from "./commands/log.js";
+import { dag } from "./commands/dag.js";
+import { gc } from "./commands/gc.js";
+import { nodeRun } from "./commands/node-run.js";
+import { buildProgram, type ListedCommand } from "./program.js";
 import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
 import { FLOW_VERSION } from "../workspace.js";
 import { loadCommand } from "../pipeline/commands.js";
+import type { PipelineSpec } from "../pipeline/types.js";
 
-const commands: Record<string, (argv: string[], io: Io) => Promise<number>> = {
-  run: runCommand, status: statusCommand, invalidate: invalidateCommand,
-  log: logCommand, dag: dagCommand, gc: gcCommand, "node-run": nodeRunCommand,
-};
-
-const usage = `flow ${FLOW_VERSION} — a content-addressed workflow engine
-
-Usage: flow <command> [file] [options]
-  run         run what is stale (restore what the cache has)
-  status      every node's state, and why it is stale
-  invalidate  force nodes (and their dependents) to re-run
-  log         provenance of executed nodes
-  dag         the graph as DOT or Mermaid
-  gc          drop unreferenced cache objects
-  <name>      a pipeline command declared in pipeline.yaml (e.g. export)
-'flow <command> --help' for each.
-
-${runHelp.split("\n").slice(-9).join("\n")}`;
+const builtins = [run, status, invalidate, log, dag, gc, nodeRun];
 
 export async function main(argv: string[], io: Io = defaultIo(), opts: { signals?: boolean } = {}): Promise<number> {
   const [cmd, ...rest] = argv;
   const verbose = rest.includes("--verbose") || rest.includes("-v");
   if (opts.signals) installSignalHandlers(io.err);
   try {
-    if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
-      io.out(usage + "\n");
-      return cmd ? 0 : 2;
+    // A builtin needs no look at the pipeline file here; anything else may be one of the
+    // pipeline's own commands (flow export …), which parse their own arguments.
+    const builtin = builtins.some((b) => b.name === cmd);
+    const spec = builtin ? undefined : pipelineSpec(argv);
+    if (cmd && spec?.commands?.[cmd]) return await pipelineCommand(cmd, rest, io);
+    let code: number = EXIT.usage;
+    const listed: ListedCommand[] = Object.entries(spec?.commands ?? {}).map(([name, c]) => ({ name, description: c.description }));
+    const program = buildProgram(FLOW_VERSION, builtins, listed, io, (c) => { code = c; });
+    if (!cmd) {
+      io.out(program.helpInformation());
+      return EXIT.usage;
     }
-    if (cmd === "--version") return io.out(`${FLOW_VERSION}\n`), 0;
-    const fn = commands[cmd];
-    if (fn) return await fn(rest, io);
-    return await pipelineCommand(cmd, rest, io);
+    try {
+      await program.parseAsync(argv, { from: "user" });
+    } catch (e) {
+      if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage; // (commander printed it)
+      throw e;
+    }
+    return code;
   } catch (e) {
     return reportError(e, io, verbose);
+  }
+}
+
+/** The pipeline file's spec, for listing its commands; undefined if there is none (or it is broken). */
+function pipelineSpec(argv: string[]): PipelineSpec | undefined {
+  const i = argv.findIndex((a) => a === "--pipeline" || a === "-f");
+  const file = i >= 0 ? argv[i + 1] ?? "pipeline.yaml" : "pipeline.yaml";
+  try {
+    return validatePipeline(readPipelineSource(resolve(file), file));
+  } catch {
+    return undefined;
   }
 }
 
@@ -95,10 +103,7 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
   const spec = validatePipeline(src);
   const root = resolve(file, "..");
   const fn = await loadCommand(spec, root, name, file);
-  if (!fn) {
-    const known = [...Object.keys(commands), ...Object.keys(spec.commands ?? {})].join(", ");
-    throw new FlowError("usage", `unknown command '${name}' (commands: ${known})`);
-  }
+  if (!fn) throw new FlowError("usage", `unknown command '${name}'`);
   const params = resolveParams(src, paramSpecs(src, spec), parseSets(sets));
   return fn(rest, { root, params, log: (m) => io.err(`${m}\n`) });
 }

@@ -130,7 +130,7 @@ export function expandArgv(job: Job): string[] {
     if (whole) {
       const v = (whole[1] === "in" ? job.inputs : job.outputs)[whole[2]!];
       if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': no such ${whole[1] === "in" ? "input" : "output"}`);
-      out.push(...(typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)));
+      for (const x of typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)) out.push(x); // no spread: 10⁵ paths
       continue;
     }
     out.push(el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {

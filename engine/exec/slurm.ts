@@ -84,7 +84,7 @@ export class SlurmExecutor implements Executor {
 
   /** Nodes the scheduler may hand over at once: enough to fill every job slot's group. */
   capacity(groupSizes: number[]): number {
-    return this.o.maxJobs * Math.max(1, ...groupSizes);
+    return this.o.maxJobs * groupSizes.reduce((a, b) => Math.max(a, b), 1); // no spread: 10⁵ nodes
   }
 
   execute(job: Job, log: (line: string) => void): Promise<JobResult> {

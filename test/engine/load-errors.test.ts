@@ -86,11 +86,50 @@ tasks:
 });
 
 describe("option values that start with a dash", () => {
-  it("--set and other string options take the next word whatever it starts with", async () => {
-    const { parse } = await import("../../engine/cli/args.js");
-    const r = parse(["--set", "-x=1", "--slurm-opt", "--mem=8G", "-s", "y=2", "pipeline.yaml"], { "slurm-opt": { type: "string", multiple: true } });
-    expect(r.values.set).toEqual(["-x=1", "y=2"]);
-    expect(r.values["slurm-opt"]).toEqual(["--mem=8G"]);
-    expect(r.positionals).toEqual(["pipeline.yaml"]);
+  it("--set and --slurm-opt take the next word whatever it starts with; a folder option does not take an option", async () => {
+    const ws = toyWorkspace();
+    const dry = await flow(ws, "run", "--dry-run", "--slurm-opt", "--mem=8G", "--set", "suffix=-x", "pipeline.yaml");
+    expect(dry.code, dry.stderr).toBe(0);
+    const r = await flow(ws, "status", "--cache-dir", "--json");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("flow: option '--cache-dir <dir>' argument '--json' is invalid. '--json' looks like an option, not a value");
+  });
+});
+
+describe("the command line", () => {
+  it("help lists every command, the pipeline's own among them, and never node-run", async () => {
+    const ws = toyWorkspace();
+    const r = await flow(ws, "--help");
+    expect(r.code).toBe(0);
+    for (const c of ["run", "status", "invalidate", "log", "dag", "gc"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c}\\b`));
+    expect(r.stdout).not.toContain("node-run");
+    const { REPO } = await import("../rig.js");
+    const p = await flow(REPO, "--help");
+    expect(p.stdout).toMatch(/\n  export  +per-session \.npy files/);
+    expect(p.stdout).toMatch(/\n  synth  +write a synthetic Allen cache/);
+    expect(p.stdout.match(/\(from pipeline\.yaml\)/g)?.length).toBe(2);
+  });
+
+  it("--version, did-you-mean, and each command's options in its help", async () => {
+    const ws = toyWorkspace();
+    const { FLOW_VERSION } = await import("../../engine/workspace.js");
+    expect((await flow(ws, "--version")).stdout.trim()).toBe(FLOW_VERSION);
+    const typo = await flow(ws, "stauts");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("(Did you mean status?)");
+    const h = await flow(ws, "run", "--help");
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("--keep-going");
+    expect(h.stdout).toContain("--slurm-max-jobs <n>");
+    expect(h.stdout).toContain("--set <name=value>");
+  });
+
+  it("dag --json is supported", async () => {
+    const ws = toyWorkspace();
+    const r = await flow(ws, "dag", "--json");
+    expect(r.code).toBe(0);
+    const g = JSON.parse(r.stdout) as { nodes: string[]; edges: [string, string][] };
+    expect(g.nodes).toEqual(["upper[name=a]", "upper[name=b]", "concat"]);
+    expect(g.edges).toEqual([["upper[name=a]", "concat"], ["upper[name=b]", "concat"]]);
   });
 });

@@ -13,7 +13,7 @@ describe("documented exit codes", () => {
     expect((await flow(bad, "run")).code).toBe(1);
     const usage = await flow(ws, "run", "--frobnicate");
     expect(usage.code).toBe(2);
-    expect(usage.stderr.trim()).toBe("flow: Unknown option '--frobnicate'");
+    expect(usage.stderr.trim()).toBe("flow: unknown option '--frobnicate'");
   });
 
   it("3: .flow is not a folder", async () => {

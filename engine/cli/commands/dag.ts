@@ -1,21 +1,14 @@
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, str, list, flag, type CommandSpec, type Values } from "../args.js";
 import { FlowError } from "../../errors.js";
 import { loadPipeline } from "../../pipeline/load.js";
 import { parseSets } from "../../pipeline/params.js";
 import type { Io } from "../context.js";
 
-export const help = `flow dag [file] [--format dot|mermaid] [--tasks]
-
-The graph of nodes (or, with --tasks, of tasks) as Graphviz DOT or Mermaid.
-${commonHelp}`;
-
-export async function dagCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { format: { type: "string" }, tasks: { type: "boolean" } });
-  if (values.help) return io.out(help + "\n"), 0;
-  const fmt = values.format ?? "dot";
-  if (fmt !== "dot" && fmt !== "mermaid") throw new FlowError("usage", `--format ${fmt}: expected dot or mermaid`);
+async function dagCommand(positionals: string[], values: Values, io: Io): Promise<number> {
+  const fmt = str(values, "format") ?? (flag(values, "json") ? "json" : "dot");
+  if (fmt !== "dot" && fmt !== "mermaid" && fmt !== "json") throw new FlowError("usage", `--format ${fmt}: expected dot, mermaid or json`);
   const { file } = splitFile(positionals);
-  const p = await loadPipeline(file, { sets: parseSets(values.set ?? []) });
+  const p = await loadPipeline(file, { sets: parseSets(list(values, "set")) });
   const edges = new Set<string>();
   const names = values.tasks ? [...new Set(p.nodes.map((n) => n.task))] : p.nodes.map((n) => n.id);
   const taskOf = new Map(p.nodes.map((n) => [n.id, n.task]));
@@ -25,7 +18,9 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
     if (a !== b) edges.add(`${a}\u0000${b}`);
   }
   const ids = new Map(names.map((n, i) => [n, `n${i}`]));
-  if (fmt === "dot") {
+  if (fmt === "json") {
+    io.out(JSON.stringify({ nodes: names, edges: [...edges].map((e) => e.split("\u0000")) }) + "\n");
+  } else if (fmt === "dot") {
     io.out("digraph flow {\n  rankdir=LR;\n  node [shape=box];\n");
     for (const n of names) io.out(`  ${ids.get(n)} [label=${JSON.stringify(n)}];\n`);
     for (const e of edges) { const [a, b] = e.split("\u0000"); io.out(`  ${ids.get(a!)} -> ${ids.get(b!)};\n`); }
@@ -37,3 +32,15 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
   }
   return 0;
 }
+
+export const dag: CommandSpec = {
+  name: "dag",
+  summary: "the graph as DOT or Mermaid",
+  description: "The graph of nodes (or, with --tasks, of tasks) as Graphviz DOT or Mermaid.",
+  args: "[file]",
+  options: [
+    { flags: "--format <dot|mermaid|json>", description: "output format (default dot; --json: json)" },
+    { flags: "--tasks", description: "one box per task instead of per node" },
+  ],
+  run: dagCommand,
+};

@@ -1,18 +1,10 @@
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, common, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { entryHashes } from "../../store/index.js";
 
-export const help = `flow gc [file] [--json]
-
-Drops cache objects that no index entry refers to, index entries whose objects are
-gone, and temp files left by killed writers.
-${commonHelp}`;
-
-export async function gcCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return io.out(help + "\n"), 0;
+async function gcCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file } = splitFile(positionals);
-  const { ws } = await openContext({ ...values, file });
+  const { ws } = await openContext({ ...common(values), file });
   try {
     ws.lock.acquire("flow gc");
     try {
@@ -46,3 +38,12 @@ export async function gcCommand(argv: string[], io: Io): Promise<number> {
     await ws.close();
   }
 }
+
+export const gc: CommandSpec = {
+  name: "gc",
+  summary: "drop unreferenced cache objects",
+  description: "Drops cache objects that no index entry refers to, index entries whose objects are\ngone, and temp files left by killed writers.",
+  args: "[file]",
+  options: [],
+  run: gcCommand,
+};

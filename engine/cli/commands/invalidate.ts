@@ -1,21 +1,12 @@
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, common, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { FlowError } from "../../errors.js";
 
-export const help = `flow invalidate [file] selector… [--json]
-
-Marks the matching nodes and everything downstream of them stale; the next run
-recomputes them even though the cache has their keys. Selectors: key=value on a
-node's foreach values, task=<id>; several AND together.
-${commonHelp}`;
-
-export async function invalidateCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return io.out(help + "\n"), 0;
+async function invalidateCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
   if (rest.length === 0) throw new FlowError("usage", "flow invalidate needs at least one selector (e.g. stimulus=dot_motion)");
-  const { pipeline, ws } = await openContext({ ...values, file });
+  const { pipeline, ws } = await openContext({ ...common(values), file });
   try {
     const hit = selectNodes(pipeline.nodes, parseSelectors(rest));
     ws.lock.acquire(`flow invalidate ${rest.join(" ")}`);
@@ -35,3 +26,12 @@ export async function invalidateCommand(argv: string[], io: Io): Promise<number>
     await ws.close();
   }
 }
+
+export const invalidate: CommandSpec = {
+  name: "invalidate",
+  summary: "force nodes (and their dependents) to re-run",
+  description: "Marks the matching nodes and everything downstream of them stale; the next run\nrecomputes them even though the cache has their keys. Selectors: key=value on a\nnode's foreach values, task=<id>; several AND together.",
+  args: "[file] selector…",
+  options: [],
+  run: invalidateCommand,
+};

@@ -1,18 +1,10 @@
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, common, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, checkSelectorKeys } from "../../plan/select.js";
 
-export const help = `flow log [file] [selector…] [--json]
-
-Provenance records of executed nodes: node, key, code version, params, inputs and
-outputs with their hashes, start and end, host, status, flow version.
-${commonHelp}`;
-
-export async function logCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return io.out(help + "\n"), 0;
+async function logCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
-  const { pipeline, ws } = await openContext({ ...values, file });
+  const { pipeline, ws } = await openContext({ ...common(values), file });
   try {
     const sels = parseSelectors(rest);
     checkSelectorKeys(pipeline.nodes, sels);
@@ -31,3 +23,12 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
     await ws.close();
   }
 }
+
+export const log: CommandSpec = {
+  name: "log",
+  summary: "provenance of executed nodes",
+  description: "Provenance records of executed nodes: node, key, code version, params, inputs and\noutputs with their hashes, start and end, host, status, flow version.",
+  args: "[file] [selector…]",
+  options: [],
+  run: logCommand,
+};

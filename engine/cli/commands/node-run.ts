@@ -5,7 +5,7 @@
 // the results from the cache. Not meant to be typed by hand.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parse } from "../args.js";
+import { list, type CommandSpec, type Values } from "../args.js";
 import type { Io } from "../context.js";
 import { loadPipeline } from "../../pipeline/load.js";
 import { Workspace } from "../../workspace.js";
@@ -15,9 +15,8 @@ import { executeIntoCache } from "../../schedule/execute-node.js";
 import { FlowError } from "../../errors.js";
 import type { NodeJobSpec, NodeResultFile } from "../../exec/slurm.js";
 
-export async function nodeRunCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { job: { type: "string", multiple: true } });
-  const files = values.job ?? [];
+async function nodeRunCommand(_positionals: string[], values: Values, io: Io): Promise<number> {
+  const files = list(values, "job");
   if (files.length === 0) throw new FlowError("usage", "flow node-run --job <spec.json> [--job …]");
   const specs = files.map((f) => ({ file: f, spec: JSON.parse(readFileSync(f, "utf8")) as NodeJobSpec }));
   const first = specs[0]!.spec; // one group: one pipeline, one set of params and cache
@@ -60,3 +59,12 @@ export async function nodeRunCommand(argv: string[], io: Io): Promise<number> {
     await ws.close();
   }
 }
+
+export const nodeRun: CommandSpec = {
+  name: "node-run",
+  summary: "run nodes inside a cluster job (flow's own plumbing)",
+  args: "",
+  options: [{ flags: "--job <spec.json>", description: "a node to run (repeatable)", repeat: true, noDash: true }],
+  hidden: true,
+  run: nodeRunCommand,
+};

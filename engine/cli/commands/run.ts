@@ -1,5 +1,5 @@
 import { cpus } from "node:os";
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, common, str, list, flag, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { runPipeline } from "../../schedule/scheduler.js";
@@ -13,53 +13,29 @@ import { FlowError } from "../../errors.js";
 import type { Logger } from "../../report/events.js";
 import { onInterrupt, describeInterrupt, isInterrupting } from "../interrupt.js";
 
-export const help = `flow run [file] [--set k=v]… [--jobs N] [--keep-going] [--dry-run] [--json] [selector…]
-
-Runs the stale nodes in dependency order, N at a time; restores what the cache has.
-With selectors (key=value, task=<id>), only the matching nodes and what they need.
-  -j, --jobs N       parallel nodes (default: number of cores)
-  -k, --keep-going   after a failure, go on with everything that does not depend on it
-  -n, --dry-run      say what would run or be restored, and do nothing
-  --executor local|slurm     where nodes run (default local: worker processes here)
-  --slurm-partition P        sbatch --partition
-  --slurm-opt "--mem=8G"     an extra sbatch option (repeatable)
-  --slurm-max-jobs N         SLURM jobs in flight at most (default: --jobs); a task's
-                             resources.group_size nodes share one job
-${commonHelp}`;
-
-export async function runCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    jobs: { type: "string", short: "j" },
-    "keep-going": { type: "boolean", short: "k" },
-    "dry-run": { type: "boolean", short: "n" },
-    executor: { type: "string" },
-    "slurm-partition": { type: "string" },
-    "slurm-opt": { type: "string", multiple: true },
-    "slurm-max-jobs": { type: "string" },
-  });
-  if (values.help) return io.out(help + "\n"), 0;
+async function runCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
-  const jobs = values.jobs === undefined ? cpus().length : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${values.jobs}: expected a whole number ≥ 1`);
-  const { pipeline, ws } = await openContext({ ...values, file }, { prepare: !values["dry-run"] });
+  const jobs = str(values, "jobs") === undefined ? cpus().length : Number(str(values, "jobs"));
+  if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${str(values, "jobs")}: expected a whole number ≥ 1`);
+  const { pipeline, ws } = await openContext({ ...common(values), file }, { prepare: !values["dry-run"] });
   try {
     const selection = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
     if (values["dry-run"]) return await dryRun(pipeline, ws, selection, io, !!values.json);
-    ws.lock.acquire(`flow run ${argv.join(" ")}`.trim());
+    ws.lock.acquire(`flow run ${positionals.join(" ")}`.trim()); // (no option values: a --cache-url may hold a password)
     const plain = new PlainReporter(io.out, io.err, !!values.verbose);
     const tty = io.isTTY && !values.json ? new TtyReporter(io.out, plain) : undefined;
     // --json keeps stdout for the summary; failures and warnings still go to stderr
     const logger: Logger = values.json
       ? { emit: (e) => { if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e); } }
       : tty ?? plain;
-    const kind = values.executor ?? "local";
-    const maxJobs = values["slurm-max-jobs"] === undefined ? jobs : Number(values["slurm-max-jobs"]);
-    if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new FlowError("usage", `--slurm-max-jobs ${values["slurm-max-jobs"]}: expected a whole number ≥ 1`);
+    const kind = str(values, "executor") ?? "local";
+    const maxJobs = str(values, "slurm-max-jobs") === undefined ? jobs : Number(str(values, "slurm-max-jobs"));
+    if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new FlowError("usage", `--slurm-max-jobs ${str(values, "slurm-max-jobs")}: expected a whole number ≥ 1`);
     if (kind !== "local" && kind !== "slurm") throw new FlowError("usage", `--executor ${kind}: expected local or slurm`);
     const executor: Executor = kind === "local" ? new LocalExecutor() : new SlurmExecutor({
-      root: pipeline.root, pipeline: pipeline.file, sets: parseSets(values.set ?? []),
-      cacheDir: ws.cacheDir, cacheUrl: values["cache-url"] ?? process.env.FLOW_CACHE_URL,
-      partition: values["slurm-partition"], opts: values["slurm-opt"] ?? [],
+      root: pipeline.root, pipeline: pipeline.file, sets: parseSets(list(values, "set")),
+      cacheDir: ws.cacheDir, cacheUrl: str(values, "cache-url") ?? process.env.FLOW_CACHE_URL,
+      partition: str(values, "slurm-partition"), opts: list(values, "slurm-opt"),
       pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
       maxJobs,
     });
@@ -119,3 +95,20 @@ async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipelin
   }
   return 0;
 }
+
+export const run: CommandSpec = {
+  name: "run",
+  summary: "run what is stale (restore what the cache has)",
+  description: "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.",
+  args: "[file] [selector…]",
+  options: [
+    { flags: "-j, --jobs <n>", description: "parallel nodes (default: number of cores)" },
+    { flags: "-k, --keep-going", description: "after a failure, go on with everything that does not depend on it" },
+    { flags: "-n, --dry-run", description: "say what would run or be restored, and do nothing" },
+    { flags: "--executor <local|slurm>", description: "where nodes run (default local: worker processes here)" },
+    { flags: "--slurm-partition <p>", description: "sbatch --partition" },
+    { flags: "--slurm-opt <option>", description: 'an extra sbatch option, e.g. "--mem=8G" (repeatable)', repeat: true },
+    { flags: "--slurm-max-jobs <n>", description: "SLURM jobs in flight at most (default: --jobs); a task's resources.group_size nodes share one job" },
+  ],
+  run: runCommand,
+};

@@ -1,23 +1,14 @@
-import { parse, splitFile, commonHelp } from "../args.js";
+import { splitFile, common, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { Planner } from "../../plan/plan.js";
 import { FlowError } from "../../errors.js";
 
-export const help = `flow status [file] [selector…] [--json]
-
-Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,
-never-run — and, for the others, why. Reads no input file whose size and mtime are
-unchanged.
-${commonHelp}`;
-
-export async function statusCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return io.out(help + "\n"), 0;
+async function statusCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
   let ctx;
   try {
-    ctx = await openContext({ ...values, file });
+    ctx = await openContext({ ...common(values), file });
   } catch (e) {
     // A fresh clone: say what `flow run` would do first, write nothing.
     if (e instanceof FlowError && e.reason === "prepare-pending") {
@@ -53,3 +44,12 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
     await ws.close();
   }
 }
+
+export const status: CommandSpec = {
+  name: "status",
+  summary: "every node's state, and why it is stale",
+  description: "Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,\nnever-run — and, for the others, why. Reads no input file whose size and mtime are\nunchanged. On a fresh clone, says what `flow run` would prepare first.",
+  args: "[file] [selector…]",
+  options: [],
+  run: statusCommand,
+};
