@@ -39,14 +39,14 @@ export class LocalExecutor implements Executor {
       for (let w = this.idle.pop(); w; w = this.idle.pop()) if (w.proc.connected && w.proc.exitCode === null) return w;
       return undefined;
     };
-    const w = live();
-    if (w) return w;
-    if (this.starting.length) {
+    // Wait for a starting worker rather than start one more: two jobs that wake on the
+    // same ready worker must not leave a third process behind.
+    for (;;) {
+      const w = live();
+      if (w) return w;
+      if (this.starting.length === 0) return this.spawn();
       await Promise.race(this.starting.map((p) => p.catch(() => undefined)));
-      const ready = live();
-      if (ready) return ready;
     }
-    return this.spawn();
   }
 
   private spawn(): Promise<Worker> {

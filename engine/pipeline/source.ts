@@ -1,5 +1,5 @@
-// Reads pipeline.yaml keeping the YAML document, so that every later error can name
-// the file, the line and the YAML path of the key it is about.
+// Reads pipeline.yaml so that every later error can name the file, the line and the
+// YAML path of the key it is about.
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from "yaml";
 import { FlowError } from "../errors.js";
@@ -44,7 +44,17 @@ export function readPipelineSource(file: string, display = file): PipelineSource
   } catch (e) {
     throw new FlowError("pipeline-invalid", `${display}: ${(e as Error).message}`);
   }
-  return { file: display, data, locate: (path) => locate(display, doc, lines, path) };
+  // The document (its AST is ~20× the text: 2 GB for 10⁵ tasks) is not kept: the rare
+  // error that needs a line number parses the text again.
+  let again: { doc: Document; lines: LineCounter } | undefined;
+  const reparse = () => {
+    if (!again) {
+      const l = new LineCounter();
+      again = { doc: parseDocument(text, { lineCounter: l, prettyErrors: false, uniqueKeys: false }), lines: l };
+    }
+    return again;
+  };
+  return { file: display, data, locate: (path) => { const r = reparse(); return locate(display, r.doc, r.lines, path); } };
 }
 
 function locate(file: string, doc: Document, lines: LineCounter, path: YamlPath): string {

@@ -28,10 +28,13 @@ export async function runPipeline(
   const nodes = pipeline.nodes.filter((n) => !wanted || wanted.has(n.id));
   const summary: Summary = { ran: [], restored: [], upToDate: [], failed: [], skipped: [], wallMs: 0 };
   sweepLeftovers(ws, pipeline.nodes);
-  // Start the workers now: their start-up (Node + h5wasm, ~0.4 s) overlaps planning and
-  // hashing. A run with nothing to do ends them unused, which costs no wall time.
-  const modules = [...new Set(nodes.flatMap((n) => ("module" in n.run ? [resolve(pipeline.root, n.run.module)] : [])))];
-  if (modules.length) executor.warm?.(opts.jobs, modules);
+  // Start workers now for the TypeScript nodes that surely run (never recorded here, or
+  // invalidated): their start-up (Node + h5wasm, ~0.4 s) overlaps planning and hashing.
+  // A no-op run starts none, and never more than there are such nodes; a node found
+  // stale later gets its worker on demand.
+  const surely = nodes.filter((n) => "module" in n.run && (!ws.state.get(n.id) || planner.invalidated.has(n.id)));
+  const modules = [...new Set(surely.map((n) => resolve(pipeline.root, (n.run as { module: string }).module)))];
+  if (modules.length) executor.warm?.(Math.min(opts.jobs, surely.length), modules);
   logger.emit({ type: "plan", total: nodes.length });
 
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -40,6 +43,8 @@ export async function runPipeline(
   let next = 0; // ready[next…] are yet to start
   const bad = new Set<string>(); // failed or skipped
   const invalidated = planner.invalidated;
+  // (a run killed before the end leaves a node that ran marked: it runs again, never wrong)
+  let invalidationsDone = false;
   let stopping = false;
   let running = 0;
 
@@ -136,7 +141,7 @@ export async function runPipeline(
       inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
       outputs, at: new Date().toISOString(),
     });
-    if (invalidated.delete(n.id)) ws.state.setInvalidated(invalidated);
+    if (invalidated.delete(n.id)) invalidationsDone = true; // written once, at the end
   };
 
   await new Promise<void>((resolveAll) => {
@@ -161,6 +166,8 @@ export async function runPipeline(
     };
     pump();
   });
+  if (invalidationsDone) ws.state.setInvalidated(invalidated);
+  ws.state.compact();
   ws.stat.save();
   summary.wallMs = Date.now() - t0;
   return summary;

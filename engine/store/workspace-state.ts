@@ -1,9 +1,14 @@
 // What this workspace last materialised for each node, and which nodes the user
 // invalidated. Status diffs the current plan against it to say *why* a node is stale.
-// One small file per node: a run writes only the nodes it touched, atomically.
-import { readFileSync, readdirSync, unlinkSync } from "node:fs";
+//
+// One append-only file, `.flow/state.jsonl`: a line per recorded node, the last line of a
+// node wins. A no-op over 20 000 nodes reads one file, not 20 000; a run appends one line
+// per node it touched. Only the lock holder writes (run), so lines never interleave; a
+// line torn by a crash is closed before the next append and ignored on reading. When
+// dead lines outnumber live ones, `compact()` (called by run, under the lock) rewrites
+// the file by temp + rename.
+import { readFileSync, openSync, fstatSync, readSync, writeSync, closeSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
 import { writeFileAtomic } from "./atomic.js";
 import type { OutputHashes } from "./index.js";
 import type { ParamValue } from "../pipeline/types.js";
@@ -21,33 +26,31 @@ export interface NodeState {
   at: string;
 }
 
+type Line = NodeState | { id: string; forgotten: true };
+
 export class WorkspaceState {
-  private readonly nodesDir: string;
+  private readonly file: string;
   private readonly invalidFile: string;
   private cache?: Map<string, NodeState>;
+  private lines = 0;
 
   constructor(readonly dir: string) {
-    this.nodesDir = join(dir, "state");
+    this.file = join(dir, "state.jsonl");
     this.invalidFile = join(dir, "invalidated.json");
-  }
-
-  private fileOf(id: string) {
-    return join(this.nodesDir, `${createHash("sha256").update(id).digest("hex").slice(0, 40)}.json`);
   }
 
   all(): Map<string, NodeState> {
     if (this.cache) return this.cache;
     const m = new Map<string, NodeState>();
-    let files: string[] = [];
-    try { files = readdirSync(this.nodesDir); } catch { /* none yet */ }
-    for (const f of files) {
-      if (!f.endsWith(".json")) continue;
-      try {
-        const s = JSON.parse(readFileSync(join(this.nodesDir, f), "utf8")) as NodeState;
-        m.set(s.id, s);
-      } catch {
-        // torn file from a crash: as if never recorded
-      }
+    let text = "";
+    try { text = readFileSync(this.file, "utf8"); } catch { /* none yet */ }
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      this.lines++;
+      let v: Line;
+      try { v = JSON.parse(line) as Line; } catch { continue; } // torn by a crash: as if never recorded
+      if ("forgotten" in v) m.delete(v.id);
+      else m.set(v.id, v);
     }
     this.cache = m;
     return m;
@@ -58,13 +61,36 @@ export class WorkspaceState {
   }
 
   put(s: NodeState) {
-    writeFileAtomic(this.fileOf(s.id), JSON.stringify(s));
+    this.append(s);
     this.all().set(s.id, s);
   }
 
   forget(id: string) {
-    try { unlinkSync(this.fileOf(id)); } catch { /* none */ }
+    this.append({ id, forgotten: true });
     this.all().delete(id);
+  }
+
+  private append(v: Line) {
+    this.all();
+    mkdirSync(this.dir, { recursive: true });
+    const fd = openSync(this.file, "a+");
+    try {
+      const size = fstatSync(fd).size;
+      const last = Buffer.alloc(1);
+      const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+      writeSync(fd, (torn ? "\n" : "") + JSON.stringify(v) + "\n");
+    } finally {
+      closeSync(fd);
+    }
+    this.lines++;
+  }
+
+  /** Rewrites the file with live lines only, once dead ones dominate. Lock holder only. */
+  compact() {
+    const live = this.all();
+    if (this.lines <= 2 * live.size + 1000) return;
+    writeFileAtomic(this.file, [...live.values()].map((s) => JSON.stringify(s) + "\n").join(""));
+    this.lines = live.size;
   }
 
   invalidated(): Set<string> {

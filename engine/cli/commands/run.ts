@@ -1,4 +1,4 @@
-import { cpus } from "node:os";
+import { cpus, totalmem } from "node:os";
 import { splitFile, common, str, list, flag, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
@@ -15,7 +15,7 @@ import { onInterrupt, describeInterrupt, isInterrupting } from "../interrupt.js"
 
 async function runCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
-  const jobs = str(values, "jobs") === undefined ? cpus().length : Number(str(values, "jobs"));
+  const jobs = str(values, "jobs") === undefined ? defaultJobs() : Number(str(values, "jobs"));
   if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${str(values, "jobs")}: expected a whole number ≥ 1`);
   const { pipeline, ws } = await openContext({ ...common(values), file }, { prepare: !values["dry-run"] });
   try {
@@ -102,7 +102,7 @@ export const run: CommandSpec = {
   description: "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.",
   args: "[file] [selector…]",
   options: [
-    { flags: "-j, --jobs <n>", description: "parallel nodes (default: number of cores)" },
+    { flags: "-j, --jobs <n>", description: "parallel nodes (default: one per core, at most one per 2 GB of memory)" },
     { flags: "-k, --keep-going", description: "after a failure, go on with everything that does not depend on it" },
     { flags: "-n, --dry-run", description: "say what would run or be restored, and do nothing" },
     { flags: "--executor <local|slurm>", description: "where nodes run (default local: worker processes here)" },
@@ -112,3 +112,8 @@ export const run: CommandSpec = {
   ],
   run: runCommand,
 };
+
+/** One worker per core, but no more than one per 2 GB of memory (a full session's worker peaks near 0.5 GB; a 64-core node with 64 GB gets 32). */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(cpus().length, Math.floor(totalmem() / 2 ** 31)));
+}
