@@ -1,9 +1,13 @@
 // A task's code version: the hash of its module and of every local module it imports
 // at run time (transitively), so editing a task — or a helper only it uses — makes
 // exactly its nodes stale. `import type` lines carry no code and are skipped.
+// The engine's own files (engine/task.ts, the task API) are not part of any task's code:
+// editing the engine must not make every node of every pipeline stale; a change of its
+// semantics is a deliberate salt in the key (plan.ts, `v`).
 // For a shell task: its argv template plus the files it lists under `code:`.
-import { readFileSync, existsSync } from "node:fs";
-import { dirname, resolve, relative } from "node:path";
+import { readFileSync, existsSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, resolve, relative, sep } from "node:path";
 import { canonical, sha256 } from "./canonical.js";
 import type { RunSpec } from "../pipeline/types.js";
 
@@ -23,12 +27,24 @@ function localImports(file: string, text: string): string[] {
   return out;
 }
 
+/** This engine's folder, by real path (a workspace may reach it through a symlink). */
+const ENGINE_DIR = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
+
+function isEngineFile(f: string): boolean {
+  try {
+    return realpathSync(f).startsWith(ENGINE_DIR + sep);
+  } catch {
+    return false;
+  }
+}
+
 export function moduleClosure(entry: string): string[] {
   const seen = new Set<string>();
   const todo = [entry];
   while (todo.length) {
     const f = todo.pop()!;
     if (seen.has(f)) continue;
+    if (f !== entry && isEngineFile(f)) continue;
     seen.add(f);
     let text: string;
     try {
@@ -36,7 +52,7 @@ export function moduleClosure(entry: string): string[] {
     } catch {
       continue;
     }
-    todo.push(...localImports(f, text));
+    for (const i of localImports(f, text)) todo.push(i);
   }
   return [...seen].sort();
 }

@@ -1,6 +1,7 @@
 // Provenance: one JSON line per executed node (what `datalad run` gave the original),
 // kept with the cache so that every object can be traced to the run that made it.
-import { mkdirSync, readdirSync, readFileSync, openSync, fstatSync, readSync, writeSync, closeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { appendLine } from "../store/atomic.js";
 import { join } from "node:path";
 import type { ParamValue } from "../pipeline/types.js";
 
@@ -30,17 +31,7 @@ export class Records {
   append(r: ProvenanceRecord) {
     mkdirSync(this.dir, { recursive: true });
     const month = r.start.slice(0, 7);
-    // One line per write: O_APPEND keeps concurrent writers' lines whole. A line torn by
-    // a crash (no newline at the end) is closed first, so it cannot swallow this record.
-    const fd = openSync(join(this.dir, `${month}.jsonl`), "a+");
-    try {
-      const size = fstatSync(fd).size;
-      const last = Buffer.alloc(1);
-      const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-      writeSync(fd, (torn ? "\n" : "") + JSON.stringify(r) + "\n");
-    } finally {
-      closeSync(fd);
-    }
+    appendLine(join(this.dir, `${month}.jsonl`), JSON.stringify(r));
   }
 
   all(): ProvenanceRecord[] {

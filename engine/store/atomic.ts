@@ -1,5 +1,5 @@
 // Write-then-rename: a reader (or a crash) sees the old file or the new one, never half.
-import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync, statSync } from "node:fs";
+import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync, statSync, fstatSync, readSync, writeSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { processAlive, hostTag } from "../lock/lock.js";
 import { randomBytes } from "node:crypto";
@@ -67,5 +67,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: {
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* already gone */ }
     throw e;
+  }
+}
+
+/**
+ * Appends one line with a single write (O_APPEND keeps concurrent writers' lines whole).
+ * A line torn by a crash (no newline at the end) is closed first, so it cannot swallow
+ * this one; readers skip what does not parse.
+ */
+export function appendLine(path: string, line: string) {
+  const fd = openSync(path, "a+");
+  try {
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    writeSync(fd, `${torn ? "\n" : ""}${line}\n`);
+  } finally {
+    closeSync(fd);
   }
 }

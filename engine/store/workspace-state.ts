@@ -7,9 +7,9 @@
 // line torn by a crash is closed before the next append and ignored on reading. When
 // dead lines outnumber live ones, `compact()` (called by run, under the lock) rewrites
 // the file by temp + rename.
-import { readFileSync, openSync, fstatSync, readSync, writeSync, closeSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic, appendLine } from "./atomic.js";
 import type { OutputHashes } from "./index.js";
 import type { ParamValue } from "../pipeline/types.js";
 
@@ -73,15 +73,7 @@ export class WorkspaceState {
   private append(v: Line) {
     this.all();
     mkdirSync(this.dir, { recursive: true });
-    const fd = openSync(this.file, "a+");
-    try {
-      const size = fstatSync(fd).size;
-      const last = Buffer.alloc(1);
-      const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-      writeSync(fd, (torn ? "\n" : "") + JSON.stringify(v) + "\n");
-    } finally {
-      closeSync(fd);
-    }
+    appendLine(this.file, JSON.stringify(v));
     this.lines++;
   }
 

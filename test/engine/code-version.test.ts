@@ -45,4 +45,13 @@ describe("task code version", () => {
     write(ws, { "tasks/types.ts": `export interface Nothing { x: number; y?: string }\n` });
     expect((await runJson(ws)).summary.ran).toEqual([]);
   });
+
+  it("the engine's task API is not part of a task's code (editing the engine does not make every node stale)", async () => {
+    const { pipelineWorkspace } = await import("../rig.js");
+    const { CodeVersions } = await import("../../engine/hash/code-version.js");
+    const ws = pipelineWorkspace(); // engine/ reached through a symlink, as in a workspace
+    const v = new CodeVersions(ws).of({ module: "tasks/steps/units.ts" });
+    expect(v.files.some((f) => f.startsWith("tasks/nwb/"))).toBe(true); // its own helpers are in
+    expect(v.files.filter((f) => f.startsWith("engine/"))).toEqual([]);
+  });
 });
