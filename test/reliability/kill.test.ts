@@ -8,5 +8,5 @@ describe("kill -9 at any moment", () => {
     const ok = await stress(20, (m) => lines.push(m));
     expect(lines.filter((l) => l.includes("FAILED"))).toEqual([]);
     expect(ok).toBe(20);
-  }, 540_000);
+  }, 900_000); // ~10 s a trial alone; two test files share the 2 cores
 });
