@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, writeFileSync, rmSync, chmodSync } from "node:fs";
+import { readFileSync, writeFileSync, rmSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { toyWorkspace, runJson, read, flow, objects } from "../rig.js";

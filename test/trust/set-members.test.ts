@@ -2,7 +2,7 @@
 // or unreadable is an error naming the file, in status as in run. Deleting the folder
 // still removes the member.
 import { describe, it, expect } from "vitest";
-import { mkdirSync, writeFileSync, symlinkSync, unlinkSync, rmSync, chmodSync, existsSync } from "node:fs";
+import { symlinkSync, unlinkSync, rmSync, chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir, write, flow, runJson } from "../rig.js";
 

@@ -35,8 +35,8 @@ async function dagCommand(positionals: string[], values: Values, io: Io): Promis
 
 export const dag: CommandSpec = {
   name: "dag",
-  summary: "the graph as DOT or Mermaid",
-  description: "The graph of nodes (or, with --tasks, of tasks) as Graphviz DOT or Mermaid.",
+  summary: "the graph as DOT, Mermaid or JSON",
+  description: "The graph of nodes (or, with --tasks, of tasks) as Graphviz DOT, Mermaid, or JSON ({ nodes, edges }).",
   args: "[file]",
   options: [
     { flags: "--format <dot|mermaid|json>", description: "output format (default dot; --json: json)" },

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from "node:os";
-import { splitFile, common, str, list, flag, type CommandSpec, type Values } from "../args.js";
+import { splitFile, common, str, list, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseSelectors, selectNodes } from "../../plan/select.js";
 import { runPipeline } from "../../schedule/scheduler.js";
