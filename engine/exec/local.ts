@@ -159,6 +159,10 @@ async function runShell(job: Job, log: (line: string) => void): Promise<JobResul
     const r = await execa(cmd!, args, { cwd: job.root, reject: false, shell: false, all: true, stdin: "ignore" });
     for (const line of (r.all ?? "").split("\n")) if (line) log(line);
     if (r.exitCode === 0) return { ok: true };
+    // Ctrl-C or a SIGTERM to the process group reaches the task and flow at once; give
+    // flow's own handler the moment it needs, so the node is reported as interrupted
+    // with the run, not as a failure of its own.
+    if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
     const tail = (r.all ?? "").trim().split("\n").slice(-5).join("\n");
     const why = r.signal ? `killed by ${r.signal}` : r.failed && r.exitCode === undefined ? (r.shortMessage ?? "could not start") : `exit code ${r.exitCode}`;
     return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}` };
