@@ -40,6 +40,24 @@ export interface CommandContext {
   log(message: string): void;
 }
 export type CommandFn = (args: string[], ctx: CommandContext) => Promise<number>;
+/**
+ * A command used as a `prepare: when:` step may also export `pending(args, ctx)`: what it
+ * would do now, in a few words, or undefined when there is nothing to do. It must be
+ * cheap and must not touch the network: `flow status` calls it.
+ */
+export type PendingFn = (args: string[], ctx: CommandContext) => Promise<string | undefined> | string | undefined;
+export interface CommandModule { command: CommandFn; pending?: PendingFn }
 
 /** A temp name beside a path that the engine's sweep of dead writers recognises. */
 export { tempSibling } from "./store/atomic.js";
+
+/** CSV text (pandas' to_csv dialect) → header and rows; the engine reads set tables with it. */
+export { parseCsv } from "./pipeline/csv.js";
+
+/** Expected failures with a reason (exit code at the CLI boundary), and URL redaction for messages. */
+export { FlowError } from "./errors.js";
+export { redactUrl } from "./store/index.js";
+/** The members of a set read from a CSV table column (what `sets: { table: … }` uses). */
+export { tableSet } from "./pipeline/table-set.js";
+/** A lock file taken with link() (one holder across processes and hosts; a dead holder's is taken over). */
+export { Lock } from "./lock/lock.js";

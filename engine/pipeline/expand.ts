@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { FlowError } from "../errors.js";
 import { Dag } from "../graph/dag.js";
 import { globWildcards } from "./glob.js";
+import { tableSet, whereValues } from "./table-set.js";
 import { substitute, resolvePath, type Scope } from "./template.js";
 import type { PipelineSource } from "./source.js";
 import type {
@@ -31,6 +32,7 @@ export function resolveSets(
   for (const [name, s] of Object.entries(spec.sets ?? {})) {
     if (!needed.has(name)) continue;
     const where = src.locate(["sets", name]);
+    const tablePath = (t: string) => resolve(root, substitute(t, { vars: {}, params, specs, where }, {}));
     let values: Scalar[];
     if (s.values) values = s.values;
     else if (s.param) {
@@ -39,14 +41,29 @@ export function resolveSets(
       if (Array.isArray(v)) values = v.map((x) => (typeof x === "object" ? JSON.stringify(x) : x));
       else if (typeof v === "object") values = Object.keys(v);
       else values = [v];
+    } else if (s.table && existsSync(tablePath(s.table))) {
+      values = tableSet({ file: tablePath(s.table), column: s.column!, where: s.where ?? {} }, params, where, name);
+      if (values.length === 0) throw new FlowError("input-missing", `${where}: set '${name}' is empty: no row of ${tablePath(s.table)} is selected`);
     } else {
-      const pattern = substitute(s.glob!, { vars: {}, params, specs, where }, {});
+      if (!s.glob) throw new FlowError("input-missing", `${where}: set '${name}': no such table ${tablePath(s.table!)}`);
+      // Without its table, a set can still be filtered on its own column (the glob's captures).
+      const filters = whereValues(s.where ?? {}, params, where);
+      for (const col of Object.keys(filters)) {
+        if (col !== s.column) throw new FlowError("input-missing", `${where}: set '${name}': --set ${s.where![col]} needs the table ${tablePath(s.table!)}, which does not exist`);
+      }
+      const pattern = substitute(s.glob, { vars: {}, params, specs, where }, {});
       const matches = globWildcards(pattern, root);
       if (matches.problems.length) {
         const list = matches.problems.map((p) => `${p.path}: ${p.why}`);
         throw new FlowError("input-missing", `${where}: set '${name}': ${list.length === 1 ? list[0] : `${list.length} members cannot be read:\n  ${list.join("\n  ")}`}`);
       }
       values = [...new Set(matches.map((m) => m.captures[name]).filter((x): x is string => x !== undefined))];
+      const own = s.column !== undefined ? filters[s.column] : undefined;
+      if (own) {
+        const absent = own.filter((v) => !values.includes(v));
+        if (absent.length) throw new FlowError("param-invalid", `--set ${s.where![s.column!]}: ${absent.map((a) => JSON.stringify(a)).join(", ")} not found: no file matches ${pattern} (${where})`);
+        values = own;
+      }
       if (!pattern.includes(`{${name}}`)) {
         throw new FlowError("pipeline-invalid", `${where}: glob must capture the set's own name as {${name}}`);
       }

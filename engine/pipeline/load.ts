@@ -27,7 +27,7 @@ export async function loadPipeline(file: string, opts: LoadOptions = {}): Promis
   const params = resolveParams(src, specs, opts.sets ?? {});
   const root = dirname(abs);
   if (opts.prepare) await runPrepare(src, spec, root, params, specs, opts.log ?? ((m) => process.stderr.write(`${m}\n`)));
-  else checkPrepared(src, spec, root, params, specs);
+  else await checkPrepared(src, spec, root, params, specs);
   const { nodes, deps, dag } = expand(src, spec, params, specs, root);
   return { file: abs, root, spec, params, paramSpecs: specs, nodes, deps, dag };
 }

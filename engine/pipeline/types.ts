@@ -16,7 +16,17 @@ export interface ParamSpec {
   check?: ((v: unknown) => boolean) & { errors?: import("ajv").ErrorObject[] | null };
 }
 
-export interface SetSpec { values?: Scalar[]; param?: string; glob?: string; description?: string }
+export interface SetSpec {
+  values?: Scalar[];
+  param?: string;
+  glob?: string;
+  /** a CSV table whose `column` lists the members (the glob is used when the table is absent) */
+  table?: string;
+  column?: string;
+  /** table column → list param; an empty list keeps every row */
+  where?: Record<string, string>;
+  description?: string;
+}
 
 export type InputSpec =
   | string
@@ -45,8 +55,16 @@ export interface PipelineSpec {
   sets?: Record<string, SetSpec>;
   tasks: Record<string, TaskSpec>;
   commands?: Record<string, { module: string; description?: string }>;
-  prepare?: { creates: string; command: string; args?: string[] }[];
+  prepare?: PrepareStep[];
 }
+
+/**
+ * A `prepare:` step: a pipeline command run by `flow run` before planning. `creates`: only
+ * while that path is missing and still has its default value. `when`: only while the
+ * text is non-empty and the command's own `pending()` names something to do.
+ * `unless`: skipped while that text is non-empty.
+ */
+export interface PrepareStep { creates?: string; when?: string; unless?: string; command: string; args?: string[] }
 
 /** A node input after expansion: one file, or a list (a gather over other nodes). */
 export type NodeInput = { kind: "file"; path: string } | { kind: "list"; paths: string[] };

@@ -51,22 +51,5 @@ export function toCsv(columns: string[], rows: Cell[][], ints: Set<string> = new
   return lines.join("\n") + "\n";
 }
 
-/** Parses CSV text written by toCsv (or pandas): quoted cells, "" escapes. */
-export function parseCsv(text: string): { columns: string[]; rows: string[][] } {
-  const out: string[][] = [];
-  let row: string[] = [], cell = "", q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (q) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i++; } else q = false;
-      } else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ",") { row.push(cell); cell = ""; }
-    else if (ch === "\n") { row.push(cell); out.push(row); row = []; cell = ""; }
-    else if (ch !== "\r") cell += ch;
-  }
-  if (cell !== "" || row.length) { row.push(cell); out.push(row); }
-  const [columns = [], ...rows] = out;
-  return { columns, rows };
-}
+/** CSV text written by toCsv (or pandas) → header and rows (the engine's parser). */
+export { parseCsv } from "../../engine/task.js";

@@ -107,7 +107,8 @@ describe("the command line", () => {
     const p = await flow(REPO, "--help");
     expect(p.stdout).toMatch(/\n  export  +per-session \.npy files/);
     expect(p.stdout).toMatch(/\n  synth  +write a synthetic Allen cache/);
-    expect(p.stdout.match(/\(from pipeline\.yaml\)/g)?.length).toBe(2);
+    expect(p.stdout).toMatch(/\n  fetch  +fill the Allen cache from its public bucket/);
+    expect(p.stdout.match(/\(from pipeline\.yaml\)/g)?.length).toBe(3);
   });
 
   it("--version, did-you-mean, and each command's options in its help", async () => {

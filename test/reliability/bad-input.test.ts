@@ -163,7 +163,14 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     execFileSync("cp", ["-al", good, dir]);
     for (const id of [766640955, 767871931]) rmSync(join(dir, `session_${id}`), { recursive: true }); // functional_connectivity sessions
     const w = pipelineWorkspace();
-    const r = await runJson(w, "--set", `allen_cache=${dir}`);
+    // sessions.csv still lists them: a missing listed session fails its nodes…
+    const missing = await runJson(w, "--set", `allen_cache=${dir}`, "--keep-going");
+    expect(missing.code).toBe(1);
+    expect(missing.summary.failed.map((f) => f.id).sort()).toEqual([
+      "presentations[session=766640955]", "presentations[session=767871931]", "units[session=766640955]", "units[session=767871931]",
+    ]);
+    // …so choose the sessions of the other type
+    const r = await runJson(w, "--set", `allen_cache=${dir}`, "--set", "session_types=[brain_observatory_1.1]");
     expect(r.code).toBe(0);
     const { h5 } = await import("../../tasks/lib/h5.js");
     const lib = await h5();

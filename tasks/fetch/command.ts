@@ -1,0 +1,169 @@
+// `flow fetch [<cache_dir> [<source_url>]]`: fills an AllenSDK cache folder from the
+// Allen Brain Observatory's public bucket (or any server with the same layout) — no
+// AllenSDK needed. pipeline.yaml runs it as a `prepare:` step whenever `allen_source`
+// is set; `pending()` tells `flow status` what is missing without a network request.
+//
+// What is fetched: the cache's tables (manifest.json and the four CSVs), then the
+// session NWB files of the sessions that sessions.csv lists, restricted by
+// `session_ids` / `session_types` exactly as the pipeline's `session` set restricts
+// them. A file already present is never fetched again; LFP files are never fetched.
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { FlowError, Lock, redactUrl, tableSet, type CommandContext, type CommandFn, type PendingFn } from "../../engine/task.js";
+import { checkHdf5File } from "../nwb/open.js";
+import { download, gb, partialBytes, type Fetched } from "./download.js";
+import { Progress } from "./progress.js";
+
+/** The bucket that holds the AllenSDK cache of the Visual Coding – Neuropixels dataset. */
+export const ALLEN_BUCKET = "https://allen-brain-observatory.s3.us-west-2.amazonaws.com/visual-coding-neuropixels/ecephys-cache/";
+export const TABLES = ["manifest.json", "sessions.csv", "probes.csv", "channels.csv", "units.csv"];
+export const nwbOf = (id: string) => `session_${id}/session_${id}.nwb`;
+/** One JSON line per fetched file: where it came from (URL, ETag, size, Last-Modified, MD5). */
+export const PROVENANCE = "fetch-provenance.jsonl";
+
+const USAGE = `usage: flow fetch [<cache_dir> [<source_url>]] [--session-ids ID,…] [--session-types TYPE,…] [--connections N] [--retries N]
+  cache_dir      the AllenSDK cache folder to fill (default: the allen_cache param)
+  source_url     a server with the cache's layout (default: the allen_source param), e.g.
+                 ${ALLEN_BUCKET}
+  --session-ids    only these sessions (default: the session_ids param; empty = all)
+  --session-types  only sessions of these types, e.g. brain_observatory_1.1 (default: the session_types param)
+  --connections    parallel downloads (default: the fetch_connections param, else 4)
+  --retries        attempts after a 5xx or a dropped connection, with backoff (default 5)`;
+
+interface Settings { dir: string; source: string; ids: string[]; types: string[]; connections: number; retries: number; help: boolean }
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === "" ? [] : [String(v)]);
+const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(",").map((x) => x.trim()).filter(Boolean));
+
+function settings(args: string[], ctx: CommandContext): Settings {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      "session-ids": { type: "string" }, "session-types": { type: "string" },
+      connections: { type: "string" }, retries: { type: "string" }, help: { type: "boolean", short: "h" },
+    },
+  });
+  if (positionals.length > 2) throw new FlowError("usage", `flow fetch: too many arguments\n${USAGE}`);
+  const int = (name: string, v: string | undefined, dflt: unknown, min: number, max: number) => {
+    const n = Number(v ?? dflt);
+    if (!Number.isInteger(n) || n < min || n > max) throw new FlowError("usage", `flow fetch: --${name} ${v ?? dflt}: expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const source = positionals[1] ?? String(ctx.params.allen_source ?? "");
+  return {
+    dir: resolve(ctx.root, positionals[0] ?? String(ctx.params.allen_cache ?? "")),
+    source: source && !source.endsWith("/") ? `${source}/` : source,
+    ids: splitList(values["session-ids"]) ?? list(ctx.params.session_ids),
+    types: splitList(values["session-types"]) ?? list(ctx.params.session_types),
+    connections: int("connections", values.connections, ctx.params.fetch_connections ?? 4, 1, 64),
+    retries: int("retries", values.retries, 5, 0, 100),
+    help: !!values.help,
+  };
+}
+
+/** The selected session ids, read from the local sessions.csv (the same rule as the pipeline's set). */
+function selected(s: Settings): string[] {
+  return tableSet(
+    { file: join(s.dir, "sessions.csv"), column: "id", where: { id: "session_ids", session_type: "session_types" } },
+    { session_ids: s.ids, session_types: s.types }, "flow fetch", "session",
+  );
+}
+
+function missingSessions(s: Settings): string[] {
+  return selected(s).filter((id) => !existsSync(join(s.dir, nwbOf(id))));
+}
+
+export const pending: PendingFn = (args, ctx) => {
+  const s = settings(args, ctx);
+  if (!s.source) return undefined;
+  const from = `from ${redactUrl(s.source)}`;
+  const tables = TABLES.filter((t) => !existsSync(join(s.dir, t)));
+  if (tables.includes("sessions.csv")) return `fetches ${from} into ${s.dir}: sessions.csv, then the sessions it lists`;
+  const missing = missingSessions(s);
+  if (missing.length === 0 && tables.length === 0) return undefined;
+  const named = missing.slice(0, 8).map((id) => {
+    const part = partialBytes(join(s.dir, nwbOf(id)));
+    return part ? `${id} (${gb(part)} fetched)` : id;
+  });
+  const more = missing.length > named.length ? `, … and ${missing.length - named.length} more` : "";
+  const what = missing.length ? `${missing.length} session${missing.length === 1 ? "" : "s"} missing locally (${named.join(", ")}${more})` : "";
+  return `fetches ${from} into ${s.dir}: ${[tables.length ? tables.join(", ") : "", what].filter(Boolean).join("; ")}`;
+};
+
+export const command: CommandFn = async (args, ctx) => {
+  const s = settings(args, ctx);
+  if (s.help) { ctx.log(USAGE); return 0; }
+  if (!/^https?:\/\/[^/]+/.test(s.source)) {
+    throw new FlowError("usage", `flow fetch: no source URL (give one, or --set allen_source=${ALLEN_BUCKET})`);
+  }
+  mkdirSync(s.dir, { recursive: true });
+  // Two fetches into one folder would write the same .partial files.
+  const lock = new Lock(join(s.dir, ".fetch.lock"));
+  lock.acquire("flow fetch");
+  try {
+    await fetchMissing(s, ctx);
+  } finally {
+    lock.release();
+  }
+  return 0;
+};
+
+async function fetchMissing(s: Settings, ctx: CommandContext) {
+  const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
+  const fetchAll = async (paths: string[]) => {
+    if (paths.length === 0) return;
+    const progress = new Progress(paths.length, ctx.log, tty);
+    const failures: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      // After a failure no new file is started; those in flight finish and are kept.
+      while (next < paths.length && failures.length === 0) {
+        const rel = paths[next++]!;
+        const dest = join(s.dir, rel);
+        mkdirSync(join(dest, ".."), { recursive: true });
+        const url = new URL(rel, s.source).href;
+        try {
+          const got = await download(url, dest, {
+            retries: s.retries,
+            backoffMs: Number(process.env.FLOW_FETCH_BACKOFF_MS ?? 1000),
+            idleTimeoutMs: Number(process.env.FLOW_FETCH_IDLE_TIMEOUT_MS ?? 60_000),
+            onStart: (size, offset) => progress.start(rel, size, offset),
+            onBytes: (n) => progress.bytes(rel, n),
+            onRetry: (why, attempt, wait) => progress.retry(rel, why, attempt, wait),
+            verify: rel.endsWith(".nwb") ? (p) => checkHdf5File(p) : undefined,
+          });
+          record(s.dir, rel, got);
+          progress.finish(rel);
+        } catch (e) {
+          progress.fail(rel);
+          failures.push(redactUrl(url) === url ? (e as Error).message : (e as Error).message.replaceAll(url, redactUrl(url)));
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(s.connections, paths.length) }, worker));
+    } finally {
+      progress.stop();
+    }
+    if (failures.length) {
+      const kept = paths.filter((p) => existsSync(join(s.dir, p))).length;
+      throw new FlowError("input-missing",
+        `flow fetch: ${failures.length === 1 ? failures[0] : `${failures.length} files failed:\n  ${failures.join("\n  ")}`}` +
+        `\n(${kept} of ${paths.length} files are complete and kept; run again to resume the rest)`);
+    }
+  };
+  // sessions.csv first: it says which sessions there are.
+  await fetchAll(TABLES.filter((t) => !existsSync(join(s.dir, t))));
+  const missing = missingSessions(s);
+  if (missing.length) ctx.log(`fetch: ${missing.length} session file${missing.length === 1 ? "" : "s"} from ${redactUrl(s.source)} into ${s.dir}`);
+  await fetchAll(missing.map(nwbOf));
+}
+
+function record(dir: string, rel: string, f: Fetched) {
+  const line = {
+    path: rel, url: redactUrl(f.url), etag: f.etag ?? null, last_modified: f.lastModified ?? null, size: f.size,
+    md5: f.md5 ?? null, resumed_from: f.resumedFrom, attempts: f.attempts, fetched_at: new Date().toISOString(),
+  };
+  appendFileSync(join(dir, PROVENANCE), JSON.stringify(line) + "\n");
+}
