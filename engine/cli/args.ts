@@ -2,6 +2,7 @@
 // One parser (commander, in program.ts) reads them all and hands each command its
 // positionals and its option values, keyed by the long flag name ("cache-dir").
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Io } from "./context.js";
 
 export interface OptionSpec {
@@ -48,11 +49,23 @@ export function common(v: Values) {
   return { set: list(v, "set"), "cache-dir": str(v, "cache-dir"), "cache-url": str(v, "cache-url") };
 }
 
-/** Splits positionals into the pipeline file and the rest (selectors or arguments). */
-export function splitFile(positionals: string[]): { file: string; rest: string[] } {
+/**
+ * Splits positionals into the pipeline file (a first argument ending in .yaml/.yml) and
+ * the rest (selectors, targets or arguments). Without one, pipeline.yaml is looked for
+ * in this folder and then upward, as git finds its repository.
+ */
+export function splitFile(positionals: string[], cwd = process.cwd()): { file: string; rest: string[] } {
   const first = positionals[0];
-  if (first && !first.includes("=") && (/\.ya?ml$/.test(first) || existsSync(first))) {
+  if (first && !first.includes("=") && /\.ya?ml$/.test(first)) {
     return { file: first, rest: positionals.slice(1) };
   }
-  return { file: "pipeline.yaml", rest: positionals };
+  return { file: findPipeline(cwd), rest: positionals };
+}
+
+export function findPipeline(cwd: string, name = "pipeline.yaml"): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const f = join(dir, name);
+    if (existsSync(f)) return dir === resolve(cwd) ? name : f;
+    if (dirname(dir) === dir) return name; // none: the error names ./pipeline.yaml
+  }
 }

@@ -28,7 +28,7 @@ export function buildProgram(version: string, specs: CommandSpec[], pipelineComm
   for (const spec of specs) {
     const c = program.command(spec.name, { hidden: spec.hidden })
       .summary(spec.summary)
-      .description(spec.description ?? spec.summary)
+      .description((spec.description ?? spec.summary).replace(/(?<!\n)\n(?!\n)/g, " ")) // one line per paragraph: commander wraps
       .usage(`${spec.args} [options]`)
       .argument("[args...]")
       .exitOverride()

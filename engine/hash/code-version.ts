@@ -57,11 +57,14 @@ export function moduleClosure(entry: string): string[] {
   return [...seen].sort();
 }
 
+/** A task's code version, its files (relative to the root) and each file's hash. */
+export interface CodeVersion { version: string; files: string[]; hashes: Record<string, string> }
+
 export class CodeVersions {
-  private memo = new Map<string, { version: string; files: string[] }>();
+  private memo = new Map<string, CodeVersion>();
   constructor(private readonly root: string) {}
 
-  of(run: RunSpec): { version: string; files: string[] } {
+  of(run: RunSpec): CodeVersion {
     const k = canonical(run);
     let v = this.memo.get(k);
     if (!v) {
@@ -78,6 +81,6 @@ export class CodeVersions {
     // Paths are recorded relative to the root so that a moved checkout keeps its keys.
     const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? sha256(readFileSync(f)) : "missing"]);
     const version = sha256(canonical({ run: "module" in run ? { module: run.module } : { argv: run.argv }, files: parts }));
-    return { version, files: files.map((f) => relative(this.root, f)) };
+    return { version, files: files.map((f) => relative(this.root, f)), hashes: Object.fromEntries(parts) as Record<string, string> };
   }
 }

@@ -101,7 +101,13 @@ export function expand(
   const taskIds = Object.keys(spec.tasks);
   // Check references to sets and params before touching the filesystem.
   const needed = new Set<string>();
+  const modules = new Map<string, boolean>(); // one stat per module, not per task
   for (const [tid, t] of Object.entries(spec.tasks)) {
+    if ("module" in t.run) {
+      let ok = modules.get(t.run.module);
+      if (ok === undefined) modules.set(t.run.module, (ok = existsSync(resolve(root, t.run.module))));
+      if (!ok) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "run", "module"])}: no such task module: ${t.run.module}`);
+    }
     for (const s of t.foreach ?? []) {
       if (!spec.sets?.[s]) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "foreach"])}: unknown set '${s}' (sets: ${Object.keys(spec.sets ?? {}).join(", ") || "none"})`);
       needed.add(s);

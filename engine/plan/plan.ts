@@ -15,6 +15,7 @@ import { outputPaths } from "../pipeline/types.js";
 import type { Workspace } from "../workspace.js";
 import { entryHashes, type IndexEntry, type OutputHashes } from "../store/index.js";
 import type { NodeState } from "../store/workspace-state.js";
+import type { CodeVersion } from "../hash/code-version.js";
 
 export type NodeStateName = "up-to-date" | "restorable" | "stale" | "never-run";
 
@@ -23,7 +24,7 @@ export interface NodeStatus {
   state: NodeStateName;
   reasons: string[];
   key?: string;
-  code: { version: string; files: string[] };
+  code: CodeVersion;
   inputs?: Record<string, string | string[]>;
   entry?: IndexEntry;
 }
@@ -31,9 +32,16 @@ export interface NodeStatus {
 export interface KeyResult {
   key?: string;
   inputs?: Record<string, string | string[]>;
-  /** why the key cannot be computed yet (an upstream without known outputs, a missing file) */
+  /** why the key cannot be computed yet (a missing file, an upstream that did not record an output) */
   blocked?: string[];
+  /** the upstream nodes whose outputs are not known yet */
+  waitingFor?: Set<string>;
 }
+
+/** cause → the nodes where it arises */
+type Causes = Map<string, Set<string>>;
+/** At most this many distinct upstream causes are spelled out in one node's reasons. */
+const MAX_CAUSES = 5;
 
 export class Planner {
   /** file path → the node and output that produce it */
@@ -41,6 +49,12 @@ export class Planner {
   /** node id → output hashes, once known (up to date, restorable, or just run) */
   readonly known = new Map<string, OutputHashes>();
   readonly invalidated: Set<string>;
+  /**
+   * node id → why it is not up to date, traced back to where that starts: a node
+   * downstream of 40 re-binned sessions says "upstream: param bin_width changed
+   * (0.02 → 0.025) in 40 nodes" once, not 40 lines. Shared, not copied, along chains.
+   */
+  private readonly roots = new Map<string, Causes>();
 
   constructor(readonly pipeline: Pipeline, readonly ws: Workspace) {
     for (const n of pipeline.nodes) {
@@ -56,11 +70,11 @@ export class Planner {
     return relative(this.pipeline.root, p) || ".";
   }
 
-  private hashOfInput(path: string): { hash?: string; blocked?: string } {
+  private hashOfInput(path: string): { hash?: string; blocked?: string; waitingFor?: string } {
     const prod = this.producer.get(path);
     if (prod) {
       const outs = this.known.get(prod.node);
-      if (!outs) return { blocked: `upstream ${prod.node} is not up to date` };
+      if (!outs) return { waitingFor: prod.node };
       const o = outs[prod.output];
       const h = typeof o === "string" ? o : o?.[prod.member ?? ""];
       return h ? { hash: h } : { blocked: `upstream ${prod.node} did not record ${this.rel(path)}` };
@@ -72,22 +86,27 @@ export class Planner {
   computeKey(n: PlanNode): KeyResult {
     const inputs: Record<string, string | string[]> = {};
     const blocked: string[] = [];
+    const waitingFor = new Set<string>();
+    const one = (p: string) => {
+      const r = this.hashOfInput(p);
+      if (r.waitingFor) waitingFor.add(r.waitingFor);
+      else if (r.blocked) blocked.push(r.blocked);
+      return r.hash;
+    };
     for (const [name, i] of Object.entries(n.inputs)) {
       if (i.kind === "file") {
-        const r = this.hashOfInput(i.path);
-        if (r.blocked) blocked.push(r.blocked);
-        else inputs[name] = r.hash!;
+        const h = one(i.path);
+        if (h) inputs[name] = h;
       } else {
         const hs: string[] = [];
         for (const p of i.paths) {
-          const r = this.hashOfInput(p);
-          if (r.blocked) blocked.push(r.blocked);
-          else hs.push(r.hash!);
+          const h = one(p);
+          if (h) hs.push(h);
         }
         inputs[name] = hs;
       }
     }
-    if (blocked.length) return { blocked: [...new Set(blocked)] };
+    if (blocked.length || waitingFor.size) return { blocked: [...new Set(blocked)], waitingFor };
     const code = this.ws.code.of(n.run);
     const shape = Object.fromEntries(Object.entries(n.outputs).map(([k, o]) => [k, o.kind === "file" ? "file" : Object.keys(o.paths)]));
     const key = sha256(canonical({ v: 1, task: n.task, code: code.version, params: n.params, vars: n.vars, inputs, outputs: shape }));
@@ -111,10 +130,14 @@ export class Planner {
     return problems;
   }
 
-  /** Why the recorded state differs from the plan (params, code, inputs). */
-  diff(n: PlanNode, rec: NodeState, code: string, inputs: Record<string, string | string[]>): string[] {
+  /** What changed in the node's own code and params since its record. */
+  private ownChanges(n: PlanNode, rec: NodeState, code: { version: string; hashes: Record<string, string> }): string[] {
     const reasons: string[] = [];
-    if (rec.code !== code) reasons.push("task code changed");
+    if (rec.code !== code.version) {
+      const old = this.ws.state.codeFiles(rec.code);
+      const files = old ? changedFiles(old, code.hashes) : [];
+      reasons.push(files.length ? `task code changed: ${files.slice(0, 5).join(", ")}${files.length > 5 ? `, … (${files.length} files)` : ""}` : "task code changed");
+    }
     const cur: Record<string, ParamValue> = { ...n.params, ...n.vars };
     const old: Record<string, ParamValue> = rec.params;
     for (const k of new Set([...Object.keys(cur), ...Object.keys(old)])) {
@@ -122,6 +145,13 @@ export class Planner {
         reasons.push(`param ${k} changed (${short(old[k])} → ${short(cur[k])})`);
       }
     }
+    return reasons;
+  }
+
+  /** Why the recorded state differs from the plan: own reasons, and the upstream nodes whose outputs changed. */
+  diff(n: PlanNode, rec: NodeState, code: { version: string; hashes: Record<string, string> }, inputs: Record<string, string | string[]>): { reasons: string[]; upstreams: Set<string> } {
+    const reasons = this.ownChanges(n, rec, code);
+    const upstreams = new Set<string>();
     for (const [name, h] of Object.entries(inputs)) {
       const was = rec.inputs[name];
       if (canonical(was) === canonical(h)) continue;
@@ -133,16 +163,52 @@ export class Planner {
       if (Array.isArray(oldPaths) && Array.isArray(was)) oldPaths.forEach((p, i) => oldByPath.set(p, was[i]!));
       else if (typeof oldPaths === "string" && typeof was === "string") oldByPath.set(oldPaths, was);
       const changed = new Set<string>();
+      let any = false;
       paths.forEach((p, i) => {
         if (oldByPath.get(p) === hs[i]) return;
+        any = true;
         const prod = this.producer.get(p);
-        changed.add(prod ? `upstream ${prod.node} changed` : `input file changed: ${this.rel(p)}`);
+        if (prod) upstreams.add(prod.node);
+        else changed.add(`input file changed: ${this.rel(p)}`);
       });
-      if (changed.size === 0) changed.add(`input ${name} changed`);
+      if (!any) changed.add(`input ${name} changed`);
       for (const c of changed) reasons.push(c); // no spread: a gather may have 10⁵ changed inputs
     }
-    if (reasons.length === 0) reasons.push("key changed");
-    return reasons;
+    if (reasons.length === 0 && upstreams.size === 0) reasons.push("key changed");
+    return { reasons, upstreams };
+  }
+
+  /**
+   * The reasons shown for a node: its own, then its upstream causes summed up by where
+   * they start. Records the node's root causes for the nodes downstream of it.
+   */
+  private explain(id: string, own: string[], upstreams: Iterable<string>, ownCause?: string): string[] {
+    let up: Causes | undefined;
+    let shared = true; // up is another node's map: copy before changing it
+    for (const u of upstreams) {
+      const c = this.roots.get(u) ?? new Map([["changed", new Set([u])]]);
+      if (!up) { up = c; continue; }
+      if (up === c) continue;
+      if (shared) { up = new Map([...up].map(([k, v]) => [k, new Set(v)])); shared = false; }
+      for (const [cause, nodes] of c) {
+        const into = up.get(cause);
+        if (!into) up.set(cause, new Set(nodes));
+        else for (const x of nodes) into.add(x);
+      }
+    }
+    // A node that is only waiting for its upstreams has no cause of its own.
+    const mine = own.length ? own : !up && ownCause ? [ownCause] : [];
+    if (mine.length === 0 && up) this.roots.set(id, up);
+    else {
+      const all: Causes = new Map(up ? [...up].map(([k, v]) => [k, shared ? new Set(v) : v]) : []);
+      for (const r of mine) {
+        const into = all.get(r);
+        if (into) into.add(id);
+        else all.set(r, new Set([id]));
+      }
+      this.roots.set(id, all);
+    }
+    return up ? [...own, ...summarise(up)] : own;
   }
 
   /**
@@ -159,11 +225,13 @@ export class Planner {
     const rec = this.ws.state.get(n.id);
     const k = this.computeKey(n);
     if (!k.key) {
-      return { node: n, code, state: rec ? "stale" : "never-run", reasons: k.blocked! };
+      const own = [...(rec ? this.ownChanges(n, rec, code) : []), ...k.blocked!];
+      if (this.invalidated.has(n.id)) own.unshift("invalidated");
+      return { node: n, code, state: rec ? "stale" : "never-run", reasons: this.explain(n.id, own, k.waitingFor!, rec ? undefined : "never run") };
     }
     const inputs = k.inputs!;
     if (this.invalidated.has(n.id)) {
-      return { node: n, code, key: k.key, inputs, state: "stale", reasons: ["invalidated"] };
+      return { node: n, code, key: k.key, inputs, state: "stale", reasons: this.explain(n.id, ["invalidated"], []) };
     }
     if (rec && rec.key === k.key) {
       const problems = this.outputsIntact(n, rec.outputs);
@@ -176,16 +244,36 @@ export class Planner {
         this.known.set(n.id, entry.outputs);
         return { node: n, code, key: k.key, inputs, entry, state: "restorable", reasons: problems };
       }
-      return { node: n, code, key: k.key, inputs, state: "stale", reasons: problems };
+      return { node: n, code, key: k.key, inputs, state: "stale", reasons: this.explain(n.id, problems, []) };
     }
     const entry = await this.cached(k.key);
-    const reasons = rec ? this.diff(n, rec, code.version, inputs) : [];
+    const d = rec ? this.diff(n, rec, code, inputs) : { reasons: [], upstreams: new Set<string>() };
     if (entry) {
       this.known.set(n.id, entry.outputs);
-      return { node: n, code, key: k.key, inputs, entry, state: "restorable", reasons };
+      return { node: n, code, key: k.key, inputs, entry, state: "restorable", reasons: this.explain(n.id, d.reasons, d.upstreams) };
     }
+    const reasons = this.explain(n.id, d.reasons, d.upstreams, rec ? undefined : "never run");
     return { node: n, code, key: k.key, inputs, state: rec ? "stale" : "never-run", reasons };
   }
+}
+
+/** Upstream causes as lines, the most widespread first: one line per cause, not per node. */
+function summarise(up: Causes): string[] {
+  const entries = [...up].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const lines = entries.slice(0, MAX_CAUSES).map(([cause, nodes]) => {
+    if (nodes.size > 1) return `upstream: ${cause} in ${nodes.size} nodes`;
+    const [only] = nodes;
+    return cause === "changed" ? `upstream ${only} changed` : `upstream ${only}: ${cause}`;
+  });
+  if (entries.length > MAX_CAUSES) lines.push(`upstream: ${entries.length - MAX_CAUSES} more causes`);
+  return lines;
+}
+
+/** Code files that differ between two versions' file → hash maps (added and removed too). */
+function changedFiles(old: Record<string, string>, now: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const f of new Set([...Object.keys(old), ...Object.keys(now)])) if (old[f] !== now[f]) out.push(f);
+  return out.sort();
 }
 
 function short(v: unknown): string {

@@ -1,9 +1,18 @@
 // Selectors: `key=value` matches a node's foreach value, `task=<id>` its task; several
-// AND together. A selector that matches nothing lists what would have matched.
+// AND together. Targets — a node id (`bin[session=1,stimulus=flashes]`), an output path
+// (`data/02_stimulus_types/flashes.h5`) or a folder of outputs — pick the nodes that
+// make them, as make and Snakemake take files; several OR together, and key=value
+// selectors then narrow them. A selector that matches nothing lists what would have.
+import { resolve, sep } from "node:path";
 import { FlowError } from "../errors.js";
 import type { PlanNode } from "../pipeline/types.js";
+import { allOutputPaths } from "./plan.js";
 
 export interface Selector { key: string; value: string }
+/** A node id or a path (relative to the folder flow was started in). */
+export interface Target { target: string }
+
+const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]*\[.*\]$/;
 
 export function parseSelectors(args: string[]): Selector[] {
   return args.map((a) => {
@@ -11,6 +20,42 @@ export function parseSelectors(args: string[]): Selector[] {
     if (eq <= 0 || eq === a.length - 1) throw new FlowError("selector-invalid", `selector '${a}': expected key=value (e.g. stimulus=dot_motion, task=bin)`);
     return { key: a.slice(0, eq), value: a.slice(eq + 1) };
   });
+}
+
+/** key=value selectors, and targets: anything else (a node id, or a path). */
+export function parseArgsToSelection(args: string[]): { sels: Selector[]; targets: Target[] } {
+  const targets = args.filter((a) => NODE_ID.test(a) || !a.includes("=")).map((target) => ({ target }));
+  const sels = parseSelectors(args.filter((a) => !NODE_ID.test(a) && a.includes("=")));
+  return { sels, targets };
+}
+
+/** The nodes a command line picks: targets (or all nodes) narrowed by key=value selectors. */
+export function selectFromArgs(nodes: PlanNode[], args: string[], cwd = process.cwd()): PlanNode[] {
+  const { sels, targets } = parseArgsToSelection(args);
+  const base = targets.length ? nodesOfTargets(nodes, targets, cwd) : nodes;
+  return sels.length ? selectNodes(base, sels, nodes) : base;
+}
+
+function nodesOfTargets(nodes: PlanNode[], targets: Target[], cwd: string): PlanNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  let byPath: Map<string, PlanNode> | undefined;
+  const hit = new Set<PlanNode>();
+  for (const { target } of targets) {
+    const n = byId.get(target);
+    if (n) { hit.add(n); continue; }
+    if (!byPath) {
+      byPath = new Map();
+      for (const x of nodes) for (const p of allOutputPaths(x)) byPath.set(p, x);
+    }
+    const path = resolve(cwd, target);
+    const maker = byPath.get(path);
+    if (maker) { hit.add(maker); continue; }
+    const under = [...byPath].filter(([p]) => p.startsWith(path + sep)).map(([, x]) => x);
+    if (under.length) { for (const x of under) hit.add(x); continue; }
+    throw new FlowError("selector-invalid",
+      `'${target}' is not a node, nor an output of one, nor a folder of outputs (${path}); selectors are key=value, e.g. stimulus=dot_motion`);
+  }
+  return nodes.filter((n) => hit.has(n)); // graph order
 }
 
 /** Every selector key of the graph (task and the foreach names) with its values. */
@@ -35,8 +80,8 @@ export function checkSelectorKeys(nodes: PlanNode[], sels: Selector[]): Map<stri
   return values;
 }
 
-export function selectNodes(nodes: PlanNode[], sels: Selector[]): PlanNode[] {
-  const values = checkSelectorKeys(nodes, sels);
+export function selectNodes(nodes: PlanNode[], sels: Selector[], all: PlanNode[] = nodes): PlanNode[] {
+  const values = checkSelectorKeys(all, sels);
   for (const s of sels) {
     const vs = values.get(s.key)!;
     if (!vs.has(s.value)) {

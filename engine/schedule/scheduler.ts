@@ -85,7 +85,7 @@ export async function runPipeline(
       logger.emit({ type: "node-start", id: n.id, action: "restore" });
       const r = restoreOutputs(ws, n, st.entry.outputs);
       if (r.ok) {
-        record(n, st.key, st.code.version, st.inputs!, st.entry.outputs);
+        record(n, st.key, st.code, st.inputs!, st.entry.outputs);
         summary.restored.push(n.id);
         logger.emit({ type: "node-done", id: n.id, outcome: "restored", ms: Date.now() - start });
         return;
@@ -129,15 +129,16 @@ export async function runPipeline(
       if (!opts.keepGoing) stopping = true;
       return;
     }
-    record(n, st.key, st.code.version, st.inputs!, hashes!);
+    record(n, st.key, st.code, st.inputs!, hashes!);
     summary.ran.push(n.id);
     logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start });
   };
 
-  const record = (n: PlanNode, key: string, code: string, inputs: Record<string, string | string[]>, outputs: OutputHashes) => {
+  const record = (n: PlanNode, key: string, code: { version: string; hashes: Record<string, string> }, inputs: Record<string, string | string[]>, outputs: OutputHashes) => {
     planner.known.set(n.id, outputs);
+    ws.state.putCode(code.version, code.hashes); // to name the changed files later
     ws.state.put({
-      id: n.id, key, code, params: { ...n.params, ...n.vars }, inputs,
+      id: n.id, key, code: code.version, params: { ...n.params, ...n.vars }, inputs,
       inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
       outputs, at: new Date().toISOString(),
     });

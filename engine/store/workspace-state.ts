@@ -26,12 +26,15 @@ export interface NodeState {
   at: string;
 }
 
-type Line = NodeState | { id: string; forgotten: true };
+/** A code version's files and their hashes, written once per version (to name what changed). */
+interface CodeLine { code: string; files: Record<string, string> }
+type Line = NodeState | { id: string; forgotten: true } | CodeLine;
 
 export class WorkspaceState {
   private readonly file: string;
   private readonly invalidFile: string;
   private cache?: Map<string, NodeState>;
+  private codes = new Map<string, Record<string, string>>();
   private lines = 0;
 
   constructor(readonly dir: string) {
@@ -50,6 +53,7 @@ export class WorkspaceState {
       let v: Line;
       try { v = JSON.parse(line) as Line; } catch { continue; } // torn by a crash: as if never recorded
       if ("forgotten" in v) m.delete(v.id);
+      else if (!("id" in v)) this.codes.set(v.code, v.files);
       else m.set(v.id, v);
     }
     this.cache = m;
@@ -63,6 +67,19 @@ export class WorkspaceState {
   put(s: NodeState) {
     this.append(s);
     this.all().set(s.id, s);
+  }
+
+  /** Records a code version's file hashes, once. */
+  putCode(version: string, files: Record<string, string>) {
+    this.all();
+    if (this.codes.has(version)) return;
+    this.append({ code: version, files });
+    this.codes.set(version, files);
+  }
+
+  codeFiles(version: string): Record<string, string> | undefined {
+    this.all();
+    return this.codes.get(version);
   }
 
   forget(id: string) {
@@ -81,8 +98,11 @@ export class WorkspaceState {
   compact() {
     const live = this.all();
     if (this.lines <= 2 * live.size + 1000) return;
-    writeFileAtomic(this.file, [...live.values()].map((s) => JSON.stringify(s) + "\n").join(""));
-    this.lines = live.size;
+    const used = new Set([...live.values()].map((s) => s.code));
+    const codes = [...this.codes].filter(([v]) => used.has(v)).map(([code, files]) => JSON.stringify({ code, files }) + "\n");
+    this.codes = new Map([...this.codes].filter(([v]) => used.has(v)));
+    writeFileAtomic(this.file, codes.join("") + [...live.values()].map((s) => JSON.stringify(s) + "\n").join(""));
+    this.lines = live.size + codes.length;
   }
 
   invalidated(): Set<string> {

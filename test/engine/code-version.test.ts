@@ -29,12 +29,13 @@ describe("task code version", () => {
     await runJson(ws);
     write(ws, { "tasks/second.ts": files["tasks/second.ts"].replace('"second"', '"second, edited"') });
     const st = await statusJson(ws);
-    expect(st.find((n) => n.id === "second")).toMatchObject({ state: "stale", reasons: ["task code changed"] });
+    expect(st.find((n) => n.id === "second")).toMatchObject({ state: "stale", reasons: ["task code changed: tasks/second.ts"] });
     expect(st.find((n) => n.id === "first")!.state).toBe("up-to-date");
     expect((await runJson(ws)).summary.ran).toEqual(["second"]);
     expect(read(ws, "out/second.txt")).toBe("second, edited");
 
     write(ws, { "tasks/helper.ts": `export const tag = "v2";\n` });
+    expect((await statusJson(ws)).find((n) => n.id === "first")!.reasons).toEqual(["task code changed: tasks/helper.ts"]); // the helper, not the module
     expect((await runJson(ws)).summary.ran).toEqual(["first"]);
     expect(read(ws, "out/first.txt")).toBe("first v2");
   });

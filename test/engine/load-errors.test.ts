@@ -111,6 +111,20 @@ describe("the command line", () => {
     expect(p.stdout.match(/\(from pipeline\.yaml\)/g)?.length).toBe(3);
   });
 
+  it("flow synth explains its scales and refuses an option that does not apply", async () => {
+    const { REPO, tempDir } = await import("../rig.js");
+    const h = await flow(REPO, "synth", "--help");
+    expect(h.code).toBe(0);
+    expect(h.stderr).toMatch(/--scale example +4 small sessions/);
+    expect(h.stderr).toMatch(/--scale full +1 full-size/);
+    const r = await flow(REPO, "synth", tempDir(), "--sessions", "1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--sessions applies to --scale many only");
+    const u = await flow(REPO, "synth", tempDir(), "--sesions", "3");
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain("Unknown option '--sesions'");
+  });
+
   it("--version, did-you-mean, and each command's options in its help", async () => {
     const ws = toyWorkspace();
     const { FLOW_VERSION } = await import("../../engine/workspace.js");

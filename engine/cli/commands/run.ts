@@ -1,7 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import { splitFile, common, str, list, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
-import { parseSelectors, selectNodes } from "../../plan/select.js";
+import { selectFromArgs } from "../../plan/select.js";
 import { runPipeline } from "../../schedule/scheduler.js";
 import { LocalExecutor } from "../../exec/local.js";
 import { SlurmExecutor } from "../../exec/slurm.js";
@@ -19,7 +19,7 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
   if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${str(values, "jobs")}: expected a whole number ≥ 1`);
   const { pipeline, ws } = await openContext({ ...common(values), file }, { prepare: !values["dry-run"] });
   try {
-    const selection = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
+    const selection = rest.length ? new Set(selectFromArgs(pipeline.nodes, rest).map((n) => n.id)) : undefined;
     if (values["dry-run"]) return await dryRun(pipeline, ws, selection, io, !!values.json);
     ws.lock.acquire(`flow run ${positionals.join(" ")}`.trim()); // (no option values: a --cache-url may hold a password)
     const plain = new PlainReporter(io.out, io.err, !!values.verbose);
@@ -99,7 +99,7 @@ async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipelin
 export const run: CommandSpec = {
   name: "run",
   summary: "run what is stale (restore what the cache has)",
-  description: "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.",
+  description: "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
   args: "[file] [selector…]",
   options: [
     { flags: "-j, --jobs <n>", description: "parallel nodes (default: one per core, at most one per 2 GB of memory)" },

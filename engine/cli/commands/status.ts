@@ -1,6 +1,6 @@
 import { splitFile, common, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
-import { parseSelectors, selectNodes } from "../../plan/select.js";
+import { selectFromArgs } from "../../plan/select.js";
 import { Planner } from "../../plan/plan.js";
 import { FlowError } from "../../errors.js";
 
@@ -20,7 +20,7 @@ async function statusCommand(positionals: string[], values: Values, io: Io): Pro
   }
   const { pipeline, ws } = ctx;
   try {
-    const show = rest.length ? new Set(selectNodes(pipeline.nodes, parseSelectors(rest)).map((n) => n.id)) : undefined;
+    const show = rest.length ? new Set(selectFromArgs(pipeline.nodes, rest).map((n) => n.id)) : undefined;
     const planner = new Planner(pipeline, ws);
     const rows = [];
     for (const n of pipeline.nodes) {
@@ -48,7 +48,7 @@ async function statusCommand(positionals: string[], values: Values, io: Io): Pro
 export const status: CommandSpec = {
   name: "status",
   summary: "every node's state, and why it is stale",
-  description: "Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,\nnever-run — and, for the others, why. Reads no input file whose size and mtime are\nunchanged. On a fresh clone, says what `flow run` would prepare first.",
+  description: "Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,\nnever-run — and, for the others, why. Reads no input file whose size and mtime are\nunchanged. On a fresh clone, says what `flow run` would prepare first.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
   args: "[file] [selector…]",
   options: [],
   run: statusCommand,
