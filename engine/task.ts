@@ -61,3 +61,16 @@ export { redactUrl } from "./store/index.js";
 export { tableSet } from "./pipeline/table-set.js";
 /** A lock file taken with link() (one holder across processes and hosts; a dead holder's is taken over). */
 export { Lock } from "./lock/lock.js";
+
+/**
+ * A pipeline's own part of `flow report`: pipeline.yaml `report: { module }` names a module
+ * whose `section(ctx)` returns a title and HTML (self-contained: inline images only).
+ */
+export interface ReportContext {
+  root: string;
+  params: Record<string, ParamValue>;
+  /** every node of a task: its foreach values and output paths (absolute) */
+  outputs(task: string): { vars: Record<string, string>; paths: Record<string, string | Record<string, string>> }[];
+}
+export interface ReportSection { title: string; html: string }
+export type SectionFn = (ctx: ReportContext) => Promise<ReportSection> | ReportSection;

@@ -12,6 +12,7 @@ import { log } from "./commands/log.js";
 import { dag } from "./commands/dag.js";
 import { gc } from "./commands/gc.js";
 import { nodeRun } from "./commands/node-run.js";
+import { report } from "./commands/report.js";
 import { buildProgram, type ListedCommand } from "./program.js";
 import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
@@ -20,7 +21,7 @@ import { FLOW_VERSION } from "../workspace.js";
 import { loadCommand } from "../pipeline/commands.js";
 import type { PipelineSpec } from "../pipeline/types.js";
 
-const builtins = [run, status, invalidate, log, dag, gc, nodeRun];
+const builtins = [run, status, invalidate, log, dag, report, gc, nodeRun];
 
 export async function main(argv: string[], io: Io = defaultIo(), opts: { signals?: boolean } = {}): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -4,7 +4,8 @@
 import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import type { Executor, Job, JobResult } from "./types.js";
+import type { Executor, Job, JobResult, Usage } from "./types.js";
+import { sample, type ProcSample } from "./proc-usage.js";
 import { FlowError } from "../errors.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -156,16 +157,30 @@ async function runShell(job: Job, log: (line: string) => void): Promise<JobResul
   }
   const [cmd, ...args] = argv;
   try {
-    const r = await execa(cmd!, args, { cwd: job.root, reject: false, shell: false, all: true, stdin: "ignore" });
+    const child = execa(cmd!, args, { cwd: job.root, reject: false, shell: false, all: true, stdin: "ignore" });
+    // A shell task is sampled from /proc while it runs: its last sample and highest peak.
+    let last: ProcSample = {};
+    let hwm = 0;
+    const poll = () => {
+      if (child.pid === undefined) return;
+      const s = sample(child.pid);
+      if (s.cpuMs !== undefined) last = s;
+      hwm = Math.max(hwm, s.hwmKb ?? 0);
+    };
+    const timer = setInterval(poll, 100);
+    const r = await child.finally(() => clearInterval(timer));
+    const usage: Usage = {
+      lane: "shell", cpuMs: last.cpuMs, maxRssMb: hwm ? Math.round(hwm / 1024) : undefined, readBytes: last.rchar, writeBytes: last.wchar,
+    };
     for (const line of (r.all ?? "").split("\n")) if (line) log(line);
-    if (r.exitCode === 0) return { ok: true };
+    if (r.exitCode === 0) return { ok: true, usage };
     // Ctrl-C or a SIGTERM to the process group reaches the task and flow at once; give
     // flow's own handler the moment it needs, so the node is reported as interrupted
     // with the run, not as a failure of its own.
     if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
     const tail = (r.all ?? "").trim().split("\n").slice(-5).join("\n");
     const why = r.signal ? `killed by ${r.signal}` : r.failed && r.exitCode === undefined ? (r.shortMessage ?? "could not start") : `exit code ${r.exitCode}`;
-    return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}` };
+    return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage };
   } catch (e) {
     return { ok: false, reason: "task-failed", message: `${cmd}: ${(e as Error).message}` };
   }

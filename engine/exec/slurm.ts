@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { execa } from "execa";
-import type { Executor, Job, JobResult } from "./types.js";
+import type { Executor, Job, JobResult, Usage } from "./types.js";
 
 const FLOW_BIN = fileURLToPath(new URL("../../bin/flow.js", import.meta.url));
 const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"]);
@@ -29,10 +29,12 @@ export interface NodeJobSpec {
   cacheUrl?: string;
   node: string;
   key: string;
+  /** the head's run id, for the node's provenance */
+  run?: string;
 }
 
 /** What node-run leaves for the head, per node: `<key>.result`. */
-export type NodeResultFile = { ok: true } | { ok: false; error: string };
+export type NodeResultFile = ({ ok: true } | { ok: false; error: string }) & { usage?: Usage };
 
 export interface SlurmOptions {
   root: string;
@@ -143,9 +145,11 @@ export class SlurmExecutor implements Executor {
     // an outcome left by an earlier attempt must not stand for this one
     for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
     const specs = members.map((m) => {
-      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, cacheUrl: this.o.cacheUrl, node: m.job.node, key: m.job.key };
+      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, cacheUrl: this.o.cacheUrl, node: m.job.node, key: m.job.key, run: m.job.runId };
       const file = join(this.dir, `${m.job.key}.json`);
-      writeFileSync(file, JSON.stringify(spec));
+      // readable by its owner only: a cache URL may carry a password
+      rmSync(file, { force: true });
+      writeFileSync(file, JSON.stringify(spec), { mode: 0o600 });
       return file;
     });
     writeFileSync(join(this.dir, `${name}.keys`), keys.join("\n") + "\n");
@@ -239,12 +243,13 @@ export class SlurmExecutor implements Executor {
       const resultFile = join(this.dir, `${m.job.key}.result`);
       let own: NodeResultFile | undefined;
       try { own = JSON.parse(readFileSync(resultFile, "utf8")); } catch { /* not run, or no result */ }
-      if (own?.ok) m.done({ ok: true });
-      else if (own) m.done({ ok: false, reason: "task-failed", message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})` });
+      const usage: Usage = { ...own?.usage, lane: `slurm ${t.id}`, jobId: t.id };
+      if (own?.ok) m.done({ ok: true, usage });
+      else if (own) m.done({ ok: false, reason: "task-failed", message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})`, usage });
       // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
       // scheduler checks the cache for its results either way.
-      else if (final === "COMPLETED" || final === "UNKNOWN") m.done({ ok: true });
-      else m.done({ ok: false, reason: "task-failed", message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}` });
+      else if (final === "COMPLETED" || final === "UNKNOWN") m.done({ ok: true, usage });
+      else m.done({ ok: false, reason: "task-failed", message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}`, usage });
     }
   }
 

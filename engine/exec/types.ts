@@ -13,14 +13,33 @@ export interface Job {
   /** temporary output paths the job must create */
   outputs: Record<string, string | Record<string, string>>;
   resources?: TaskSpec["resources"];
+  /** the run this job belongs to (recorded in its provenance) */
+  runId?: string;
+}
+
+/**
+ * What one node cost, as far as it is known: a TypeScript task measures itself in its
+ * worker; a shell task is sampled from /proc while it runs (a task shorter than one
+ * sample has none).
+ */
+export interface Usage {
+  cpuMs?: number;
+  /** peak resident set during this node (MB) */
+  maxRssMb?: number;
+  /** bytes read and written through system calls (Linux /proc/<pid>/io rchar, wchar) */
+  readBytes?: number;
+  writeBytes?: number;
+  /** where it ran: "worker <pid>", "shell", "slurm <jobid>" — a timeline lane */
+  lane?: string;
+  /** the cluster job id, for a node run by a cluster executor */
+  jobId?: string;
 }
 
 export type JobResult = (
   | { ok: true }
   | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string }
 ) & {
-  /** peak resident set of the process that ran the job, when known (MB) */
-  maxRssMb?: number;
+  usage?: Usage;
 };
 
 export interface Executor {

@@ -4,12 +4,10 @@ import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { TaskModule } from "../task.js";
 import { FLOW_VERSION } from "../workspace.js";
-import type { Job } from "./types.js";
+import type { Job, Usage } from "./types.js";
+import { between, resetPeak, sample } from "./proc-usage.js";
 
 type Msg = { type: "run"; job: Job } | { type: "preload"; modules: string[] };
-
-// The worker's peak RSS so far (workers are reused, so this is the peak up to this job).
-const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** Sends to the head; once the head is gone there is no one to tell, and nothing to print. */
 const send = (m: unknown) => new Promise<void>((res) => {
@@ -20,6 +18,27 @@ const send = (m: unknown) => new Promise<void>((res) => {
     res();
   }
 });
+
+// What a task prints (console.log, process.stdout.write) is its output: it goes to the
+// head over the same channel as the result, so no line can arrive after "done".
+let partial = "";
+const capture = (stream: NodeJS.WriteStream) => {
+  stream.write = ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
+    partial += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const lines = partial.split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) void send({ type: "log", line });
+    const done = typeof enc === "function" ? enc : cb;
+    if (typeof done === "function") (done as () => void)();
+    return true;
+  }) as typeof stream.write;
+};
+capture(process.stdout);
+capture(process.stderr);
+const flushPartial = async () => {
+  if (partial) await send({ type: "log", line: partial });
+  partial = "";
+};
 
 // Ctrl-C reaches the whole process group: the head decides what happens (it kills its
 // workers), so a worker never dies half-way on its own and reports a false failure.
@@ -34,6 +53,9 @@ process.on("message", async (m: Msg) => {
   }
   if (m.type !== "run") return;
   const { job } = m;
+  resetPeak();
+  const before = sample("self");
+  const usage = (): Usage => ({ ...between(before, sample("self")), lane: `worker ${process.pid}` });
   try {
     if (!("module" in job.run)) throw new Error("worker got a shell job");
     const mod = await import(pathToFileURL(resolve(job.root, job.run.module)).href);
@@ -44,12 +66,14 @@ process.on("message", async (m: Msg) => {
       root: job.root, flowVersion: FLOW_VERSION,
       log: (message) => void send({ type: "log", line: message }),
     });
-    await send({ type: "done", result: { ok: true, maxRssMb: maxRssMb() } });
+    await flushPartial();
+    await send({ type: "done", result: { ok: true, usage: usage() } });
   } catch (e) {
     const err = e as Error & { expected?: boolean };
+    await flushPartial();
     await send({
       type: "done",
-      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack, maxRssMb: maxRssMb() },
+      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack, usage: usage() },
     });
   }
 });

@@ -56,6 +56,8 @@ export interface PipelineSpec {
   tasks: Record<string, TaskSpec>;
   commands?: Record<string, { module: string; description?: string }>;
   prepare?: PrepareStep[];
+  /** the pipeline's section of `flow report` */
+  report?: { module: string };
 }
 
 /**

@@ -20,8 +20,14 @@ export interface ProvenanceRecord {
   pid: number;
   status: "ok" | "failed";
   error?: string;
-  /** peak RSS of the worker process up to the end of this node (MB) */
+  /** the run it was part of (`flow log --runs`) */
+  run?: string;
+  /** peak RSS during this node (MB), CPU time, bytes through read/write calls, and where it ran */
   maxRssMb?: number;
+  cpuMs?: number;
+  readBytes?: number;
+  writeBytes?: number;
+  lane?: string;
   flowVersion: string;
 }
 

@@ -12,10 +12,13 @@ import type { Executor, Job } from "../exec/types.js";
 import type { OutputHashes } from "../store/index.js";
 import { tempOutputs, storeOutputs, removeDir, changedInputs } from "./materialise.js";
 import { systemFailure } from "../errors.js";
+import type { Usage } from "../exec/types.js";
+import { OutputTail, writeTaskOutput } from "../records/task-output.js";
 
-export type ExecOutcome =
+export type ExecOutcome = (
   | { ok: true; hashes: OutputHashes }
-  | { ok: false; error: string; detail?: string };
+  | { ok: false; error: string; detail?: string }
+) & { usage?: Usage };
 
 export function jobFor(pipeline: Pipeline, n: PlanNode, key: string, outputs: Job["outputs"]): Job {
   return {
@@ -26,17 +29,22 @@ export function jobFor(pipeline: Pipeline, n: PlanNode, key: string, outputs: Jo
   };
 }
 
+/**
+ * @param run the id of the run this belongs to (its history, `flow log --run`)
+ */
 export async function executeIntoCache(
-  pipeline: Pipeline, ws: Workspace, n: PlanNode, st: NodeStatus, executor: Executor, log: (line: string) => void,
+  pipeline: Pipeline, ws: Workspace, n: PlanNode, st: NodeStatus, executor: Executor, log: (line: string) => void, run?: string,
 ): Promise<ExecOutcome> {
   const key = st.key!;
   const startedAt = new Date().toISOString();
   const tmp = tempOutputs(ws, n, key);
-  let error: string | undefined, detail: string | undefined, hashes: OutputHashes | undefined, maxRssMb: number | undefined;
+  let error: string | undefined, detail: string | undefined, hashes: OutputHashes | undefined, usage: Usage | undefined;
   let changed: string[];
+  const output = new OutputTail();
+  const both = (line: string) => { output.push(line); log(line); };
   try {
-    const res = await executor.execute(jobFor(pipeline, n, key, tmp.paths), log);
-    maxRssMb = res.maxRssMb;
+    const res = await executor.execute(jobFor(pipeline, n, key, tmp.paths), both);
+    usage = res.usage;
     if (!res.ok) {
       error = res.message;
       detail = res.detail;
@@ -58,6 +66,10 @@ export async function executeIntoCache(
   } finally {
     removeDir(tmp.dir);
   }
+  if (error) output.push(`flow: ${error}`);
+  try {
+    writeTaskOutput(ws.cacheDir, key, output);
+  } catch { /* the output is a convenience; a full disk already failed the node above */ }
   ws.records.append({
     node: n.id, task: n.task, vars: n.vars, key, code: st.code, params: n.params,
     inputs: Object.entries(n.inputs).flatMap(([name, i]) => inputPaths(i).map((p, k) => {
@@ -70,7 +82,8 @@ export async function executeIntoCache(
         : Object.entries(o.paths).map(([m, p]) => ({ name, path: relative(pipeline.root, p), hash: (h as Record<string, string>)[m]! }));
     }) : [],
     start: startedAt, end: new Date().toISOString(), host: hostname(), pid: process.pid,
-    status: error ? "failed" : "ok", error, maxRssMb, flowVersion: FLOW_VERSION,
+    status: error ? "failed" : "ok", error, flowVersion: FLOW_VERSION, run,
+    maxRssMb: usage?.maxRssMb, cpuMs: usage?.cpuMs, readBytes: usage?.readBytes, writeBytes: usage?.writeBytes, lane: usage?.lane,
   });
-  return error ? { ok: false, error, detail } : { ok: true, hashes: hashes! };
+  return error ? { ok: false, error, detail, usage } : { ok: true, hashes: hashes!, usage };
 }

@@ -5,7 +5,7 @@ import { relative, resolve } from "node:path";
 import type { Pipeline, PlanNode } from "../pipeline/types.js";
 import { Planner } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
-import type { Executor } from "../exec/types.js";
+import type { Executor, Usage } from "../exec/types.js";
 import type { Logger, Summary } from "../report/events.js";
 import type { OutputHashes } from "../store/index.js";
 import { restoreOutputs, sweepLeftovers } from "./materialise.js";
@@ -17,6 +17,8 @@ export interface RunOptions {
   keepGoing: boolean;
   /** restrict to these nodes (and what they need) */
   selection?: Set<string>;
+  /** the run id, recorded with what each node did */
+  run?: string;
 }
 
 export async function runPipeline(
@@ -82,12 +84,12 @@ export async function runPipeline(
       return;
     }
     if (st.state === "restorable" && st.entry) {
-      logger.emit({ type: "node-start", id: n.id, action: "restore" });
+      logger.emit({ type: "node-start", id: n.id, action: "restore", reasons: st.reasons });
       const r = restoreOutputs(ws, n, st.entry.outputs);
       if (r.ok) {
         record(n, st.key, st.code, st.inputs!, st.entry.outputs);
         summary.restored.push(n.id);
-        logger.emit({ type: "node-done", id: n.id, outcome: "restored", ms: Date.now() - start });
+        logger.emit({ type: "node-done", id: n.id, outcome: "restored", ms: Date.now() - start, startedAt: start, key: st.key, usage: { lane: "head" } });
         return;
       }
       logger.emit({ type: "warn", message: `${n.id}: cache object corrupt (hash mismatch): ${r.corrupt.map((p) => relative(pipeline.root, p)).join(", ")}; discarded, recomputing` });
@@ -95,13 +97,15 @@ export async function runPipeline(
     }
     // Execute: here into the cache, or (a remote executor) as a job that stores its own
     // results, which are then restored from the cache.
-    logger.emit({ type: "node-start", id: n.id, action: "run" });
+    logger.emit({ type: "node-start", id: n.id, action: "run", reasons: st.reasons });
     const log = (line: string) => logger.emit({ type: "node-log", id: n.id, line });
     let error: string | undefined;
     let detail: string | undefined;
     let hashes: OutputHashes | undefined;
+    let usage: Usage | undefined;
     if (executor.storesOwnResults) {
-      const res = await executor.execute(jobFor(pipeline, n, st.key, {}), log);
+      const res = await executor.execute({ ...jobFor(pipeline, n, st.key, {}), runId: opts.run }, log);
+      usage = res.usage;
       if (!res.ok) {
         error = res.message;
         detail = res.detail;
@@ -111,7 +115,8 @@ export async function runPipeline(
         else hashes = entry.outputs;
       }
     } else {
-      const r = await executeIntoCache(pipeline, ws, n, st, executor, log);
+      const r = await executeIntoCache(pipeline, ws, n, st, executor, log, opts.run);
+      usage = r.usage;
       if (r.ok) hashes = r.hashes;
       else {
         error = r.error;
@@ -125,13 +130,13 @@ export async function runPipeline(
     if (error) {
       bad.add(n.id);
       summary.failed.push({ id: n.id, error });
-      logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: Date.now() - start, error, detail });
+      logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: Date.now() - start, error, detail, startedAt: start, key: st.key, usage });
       if (!opts.keepGoing) stopping = true;
       return;
     }
     record(n, st.key, st.code, st.inputs!, hashes!);
     summary.ran.push(n.id);
-    logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start });
+    logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start, startedAt: start, key: st.key, usage });
   };
 
   const record = (n: PlanNode, key: string, code: { version: string; hashes: Record<string, string> }, inputs: Record<string, string | string[]>, outputs: OutputHashes) => {

@@ -44,6 +44,31 @@ describe.skipIf(!available)("SLURM executor", () => {
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
   }, 600_000);
 
+  it("the run history, the trace and each task's output are kept for SLURM runs too", async () => {
+    const ws = toyWorkspace({
+      "tasks/upper.ts": `import { readFileSync, writeFileSync } from "node:fs";
+export default { run(ctx: any) { console.log("printed in a SLURM job by " + ctx.node); ctx.log("logged"); writeFileSync(ctx.outputs.out, readFileSync(ctx.inputs.src, "utf8").toUpperCase()); } };
+`,
+    });
+    const r = await execa(process.execPath, [FLOW, "run", "--executor", "slurm", "--trace", "t.tsv"], { cwd: ws, env, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const runs = JSON.parse((await execa(process.execPath, [FLOW, "log", "--runs", "--json"], { cwd: ws })).stdout);
+    expect(runs.length).toBe(1);
+    expect(runs[0]).toMatchObject({ executor: "slurm", end: { status: "ok", counts: { ran: 3 } } });
+    const out = await execa(process.execPath, [FLOW, "log", "upper[name=a]", "--output"], { cwd: ws });
+    expect(out.stdout).toBe("printed in a SLURM job by upper[name=a]\nlogged");
+    const last = JSON.parse((await execa(process.execPath, [FLOW, "log", "--run", "last", "--json"], { cwd: ws })).stdout);
+    const a = last.nodes.find((n: { id: string }) => n.id === "upper[name=a]");
+    expect(a.jobId).toMatch(/^\d+$/);
+    expect(a.lane).toBe(`slurm ${a.jobId}`);
+    expect(a.cpuMs).toBeGreaterThanOrEqual(0); // measured inside the job, by its worker
+    expect(a.maxRssMb).toBeGreaterThan(20);
+    const trace = read(ws, "t.tsv").trim().split("\n").map((l) => l.split("\t"));
+    const row = trace.find((x) => x[0] === "upper[name=a]")!;
+    expect(row[11]).toBe("slurm");
+    expect(row[12]).toBe(a.jobId);
+  }, 180_000);
+
   it("per-task resources become sbatch options", async () => {
     const ws = toyWorkspace({
       "pipeline.yaml": `version: 1

@@ -1,19 +1,59 @@
-import { splitFile, common, type CommandSpec, type Values } from "../args.js";
+// `flow log`: what happened. Provenance records of executed nodes (the default), the run
+// history (--runs), what one run did to each node (--run ID), and what a task printed
+// (--output).
+import { join } from "node:path";
+import { splitFile, common, str, flag, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
 import { parseArgsToSelection, checkSelectorKeys, selectFromArgs } from "../../plan/select.js";
+import { readRun, resolveRunId, runIds, type RunInfo, type RunNode } from "../../records/runs.js";
+import { readTaskOutput } from "../../records/task-output.js";
+import { FlowError } from "../../errors.js";
+
+const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
+const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
 
 async function logCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
   const { pipeline, ws } = await openContext({ ...common(values), file });
   try {
+    const runsDir = join(ws.flowDir, "runs");
+    if (flag(values, "runs")) return listRuns(runsDir, io, !!values.json);
     const { sels, targets } = parseArgsToSelection(rest);
     checkSelectorKeys(pipeline.nodes, sels);
     // targets (node ids, output paths) name nodes of the current graph
     const ids = targets.length ? new Set(selectFromArgs(pipeline.nodes, targets.map((t) => t.target)).map((n) => n.id)) : undefined;
-    const recs = ws.records.all().filter((r) => (!ids || ids.has(r.node)) && sels.every((s) => (s.key === "task" ? r.task === s.value : r.vars[s.key] === s.value)));
+    const match = (node: string, task: string, vars: Record<string, string>) =>
+      (!ids || ids.has(node)) && sels.every((s) => (s.key === "task" ? task === s.value : vars[s.key] === s.value));
+
+    const runArg = str(values, "run");
+    if (flag(values, "output")) {
+      // the last execution of each selected node (of this run, with --run)
+      const inRun = runArg ? new Set(loadRun(runsDir, runArg).nodes.map((n) => n.key)) : undefined;
+      const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
+      const last = new Map(recs.map((r) => [r.node, r]));
+      if (last.size === 0) throw new FlowError("selector-invalid", `no executed node matches ${rest.join(" ") || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`);
+      for (const r of last.values()) {
+        const text = readTaskOutput(ws.cacheDir, r.key);
+        if (last.size > 1 || values.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
+        io.out(text === undefined ? "(no output was kept for this execution)\n" : text === "\n" ? "(the task printed nothing)\n" : text);
+      }
+      return 0;
+    }
+    if (runArg) {
+      const run = loadRun(runsDir, runArg);
+      const nodes = run.nodes.filter((n) => match(n.id, n.task, n.vars));
+      if (values.json) io.out(JSON.stringify({ ...run, nodes }) + "\n");
+      else {
+        io.out(`${describeRun(run)}\n`);
+        for (const n of nodes) io.out(nodeLine(n));
+      }
+      return 0;
+    }
+    const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars));
     if (values.json) io.out(JSON.stringify(recs) + "\n");
     else for (const r of recs) {
-      io.out(`${r.start}  ${r.status.padEnd(6)} ${r.node}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}  flow ${r.flowVersion}\n`);
+      const ms = Date.parse(r.end) - Date.parse(r.start);
+      io.out(`${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`);
       if (values.verbose) {
         for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
         for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
@@ -26,11 +66,55 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
   }
 }
 
+function loadRun(dir: string, want: string): RunInfo {
+  const id = resolveRunId(dir, want);
+  const run = id ? readRun(dir, id) : undefined;
+  if (!run) {
+    const ids = runIds(dir);
+    throw new FlowError("selector-invalid", `--run ${want}: no such run${ids.length ? ` (runs: last, last~1, … or an id such as ${ids[ids.length - 1]}; see flow log --runs)` : " (no run recorded yet)"}`);
+  }
+  return run;
+}
+
+function describeRun(r: RunInfo): string {
+  const c = r.end?.counts;
+  const status = r.end ? r.end.status : "no end recorded (killed, or still running)";
+  const counts = c ? `${c.ran} ran, ${c.restored} restored, ${c.upToDate} up to date, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}` : `${r.nodes.length} nodes recorded`;
+  const wall = r.end ? secs(r.end.wallMs) : "?";
+  return `${r.header.id}  ${status.padEnd(11)} ${wall.padStart(8)}  ${counts}  ${r.header.executor}  flow ${r.header.argv.join(" ")}`;
+}
+
+function nodeLine(n: RunNode): string {
+  const usage = [
+    `cpu ${opt(n.cpuMs, (x) => secs(x))}`, `rss ${opt(n.maxRssMb, (x) => `${x} MB`)}`,
+    ...(n.lane ? [n.lane] : []),
+  ].join("  ");
+  return `  ${n.outcome.padEnd(9)} ${n.id}  ${secs(n.ms)}  ${usage}${n.error ? `\n    error: ${n.error}` : ""}\n`;
+}
+
+function listRuns(dir: string, io: Io, json: boolean): number {
+  const runs = runIds(dir).map((id) => readRun(dir, id)).filter((r): r is RunInfo => !!r);
+  if (json) io.out(JSON.stringify(runs.map((r) => ({ ...r.header, end: r.end, nodes: r.nodes.length }))) + "\n");
+  else if (runs.length === 0) io.out("no run recorded yet\n");
+  else for (const r of runs) io.out(`${describeRun(r)}\n`);
+  return 0;
+}
+
 export const log: CommandSpec = {
   name: "log",
-  summary: "provenance of executed nodes",
-  description: "Provenance records of executed nodes: node, key, code version, params, inputs and\noutputs with their hashes, start and end, host, status, flow version.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
+  summary: "what happened: runs, node records, task output",
+  description: [
+    "Without options: the provenance records of executed nodes — node, key, code version, params, inputs and outputs with their hashes, start and end, CPU time, peak RSS, host, status.",
+    "",
+    "--runs lists every run (id, outcome, duration, counts, command line); --run ID (or last, last~1) shows what that run did to each node: ran, restored, failed or skipped, with duration, CPU time, peak RSS and where it ran; --output prints what a task printed (stdout, stderr, its log lines; the last 64 kB) in its last execution.",
+    "",
+    "Selectors: key=value (stimulus=dot_motion, task=bin), a node id, or an output path.",
+  ].join("\n"),
   args: "[file] [selector…]",
-  options: [],
+  options: [
+    { flags: "--runs", description: "list the runs" },
+    { flags: "--run <id>", description: "what one run did (an id, a prefix of one, last, last~1, …)" },
+    { flags: "--output", description: "what the selected tasks printed in their last execution" },
+  ],
   run: logCommand,
 };

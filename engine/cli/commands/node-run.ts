@@ -34,11 +34,13 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
       const node = pipeline.nodes.find((n) => n.id === spec.node);
       const st = status.get(spec.node);
       let error: string | undefined;
+      let usage: NodeResultFile["usage"];
       if (!node || !st) error = `no node ${spec.node} in ${spec.pipeline}`;
       else if (!st.key) error = `inputs not ready: ${st.reasons.join("; ")}`;
       else if (st.key !== spec.key) error = `the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
       else {
-        const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${spec.node}: ${line}\n`));
+        const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${spec.node}: ${line}\n`), spec.run);
+        usage = r.usage;
         if (!r.ok) {
           error = r.error;
           if (r.detail) io.err(`${r.detail}\n`);
@@ -47,10 +49,10 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
       if (error) {
         failed++;
         io.err(`flow node-run: ${spec.node}: ${error}\n`);
-        result({ ok: false, error });
+        result({ ok: false, error, usage });
       } else {
         io.out(`flow node-run: ${spec.node} stored in the cache\n`);
-        result({ ok: true });
+        result({ ok: true, usage });
       }
     }
     return failed ? 1 : 0;

@@ -12,6 +12,10 @@ import { PlainReporter, TtyReporter, formatSummary } from "../../report/reporter
 import { FlowError } from "../../errors.js";
 import type { Logger } from "../../report/events.js";
 import { onInterrupt, describeInterrupt, isInterrupting } from "../interrupt.js";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { RunLog, newRunId, readRun, writeTrace } from "../../records/runs.js";
+import { FLOW_VERSION } from "../../workspace.js";
 
 async function runCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
@@ -43,21 +47,50 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
     const inFlight = executor instanceof SlurmExecutor
       ? executor.capacity(pipeline.nodes.map((n) => n.resources?.group_size ?? 1))
       : jobs;
+    const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+    const runsDir = join(ws.flowDir, "runs");
+    const history = new RunLog(runsDir, {
+      type: "run", id: newRunId(), start: new Date().toISOString(), argv: commandLine(positionals, values),
+      pipeline: pipeline.file, params: pipeline.params, executor: kind, jobs: inFlight, host: hostname(), flowVersion: FLOW_VERSION,
+    }, (id) => byId.get(id));
     const running = new Set<string>();
+    const seen = { ran: [] as string[], restored: [] as string[], upToDate: [] as string[], failed: [] as { id: string; error: string }[], skipped: [] as string[] };
+    const t0 = Date.now();
     const track: Logger = {
       emit: (e) => {
         if (e.type === "node-start") running.add(e.id);
-        if (e.type === "node-done") running.delete(e.id);
+        if (e.type === "node-done") {
+          running.delete(e.id);
+          if (e.outcome === "ran") seen.ran.push(e.id);
+          else if (e.outcome === "restored") seen.restored.push(e.id);
+          else if (e.outcome === "up-to-date") seen.upToDate.push(e.id);
+          else if (e.outcome === "failed") seen.failed.push({ id: e.id, error: e.error ?? "" });
+          else seen.skipped.push(e.id);
+        }
         // nodes that die with an interrupted run are not failures to report
-        if (!isInterrupting()) logger.emit(e);
+        if (!isInterrupting()) {
+          history.emit(e);
+          logger.emit(e);
+        }
       },
     };
-    const offInterrupt = onInterrupt(() => executor.close());
+    const offInterrupt = onInterrupt(() => {
+      history.finish(seen, "interrupted", Date.now() - t0);
+      return executor.close();
+    });
     describeInterrupt(() => running.size
       ? `${running.size} node(s) were running and are left stale: ${[...running].slice(0, 5).join(", ")}${running.size > 5 ? ", …" : ""}`
       : "no node was running");
     try {
-      const s = await runPipeline(pipeline, ws, executor, track, { jobs: inFlight, keepGoing: !!values["keep-going"], selection });
+      const s = await runPipeline(pipeline, ws, executor, track, { jobs: inFlight, keepGoing: !!values["keep-going"], selection, run: history.header.id });
+      history.finish(s, s.failed.length || s.skipped.length ? "failed" : "ok", s.wallMs);
+      // the trace: always kept beside the run record, and where --trace says
+      const rec = readRun(runsDir, history.header.id);
+      if (rec) {
+        writeTrace(join(runsDir, `${history.header.id}.trace.tsv`), rec);
+        const trace = str(values, "trace");
+        if (trace) writeTrace(resolve(trace), rec);
+      }
       tty?.stop();
       if (values.json) {
         io.out(JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n");
@@ -108,10 +141,22 @@ export const run: CommandSpec = {
     { flags: "--executor <local|slurm>", description: "where nodes run (default local: worker processes here)" },
     { flags: "--slurm-partition <p>", description: "sbatch --partition" },
     { flags: "--slurm-opt <option>", description: 'an extra sbatch option, e.g. "--mem=8G" (repeatable)', repeat: true },
+    { flags: "--trace <file.tsv>", description: "also write the run's trace here (node, task, params, state, start, end, wall, cpu, peak RSS, bytes, executor, job id); it is always kept in .flow/runs/" },
     { flags: "--slurm-max-jobs <n>", description: "SLURM jobs in flight at most (default: --jobs); a task's resources.group_size nodes share one job" },
   ],
   run: runCommand,
 };
+
+/** The command line as typed (for the run record; credentials are redacted when it is written). */
+function commandLine(positionals: string[], values: Values): string[] {
+  const out = ["run", ...positionals];
+  for (const [k, v] of Object.entries(values)) {
+    if (v === true) out.push(`--${k}`);
+    else if (typeof v === "string") out.push(`--${k}`, v);
+    else if (Array.isArray(v)) for (const x of v) out.push(`--${k}`, String(x));
+  }
+  return out;
+}
 
 /** One worker per core, but no more than one per 2 GB of memory (a full session's worker peaks near 0.5 GB; a 64-core node with 64 GB gets 32). */
 export function defaultJobs(): number {
