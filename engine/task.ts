@@ -38,6 +38,12 @@ export interface CommandContext {
   root: string;
   params: Record<string, ParamValue>;
   log(message: string): void;
+  /**
+   * The state of the nodes that make these output paths (absolute or relative to the
+   * current folder): "up-to-date", "stale", … or "not-an-output". Given to commands run
+   * from the CLI (not to prepare: steps, which run before there is a plan).
+   */
+  outputStates?(paths: string[]): Promise<{ path: string; node?: string; state: string; reasons: string[] }[]>;
 }
 export type CommandFn = (args: string[], ctx: CommandContext) => Promise<number>;
 /**

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { StatCache } from "./hash/file-hash.js";
 import { CodeVersions } from "./hash/code-version.js";
-import { ObjectStore } from "./store/objects.js";
+import { ObjectStore, type LinkMode } from "./store/objects.js";
 import { ActionIndex } from "./store/index.js";
 import { WorkspaceState } from "./store/workspace-state.js";
 import { Records } from "./records/records.js";
@@ -16,7 +16,7 @@ export const FLOW_VERSION: string = JSON.parse(
   readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"),
 ).version;
 
-export interface WorkspaceOptions { cacheDir?: string; cacheUrl?: string }
+export interface WorkspaceOptions { cacheDir?: string; cacheUrl?: string; link?: LinkMode }
 
 export class Workspace {
   readonly flowDir: string;
@@ -28,6 +28,8 @@ export class Workspace {
   readonly records: Records;
   readonly lock: Lock;
   readonly tmpDir: string;
+  /** how restores put objects into the workspace (--link) */
+  readonly linkMode: LinkMode;
 
   private constructor(readonly root: string, readonly index: ActionIndex, opts: WorkspaceOptions) {
     this.flowDir = join(root, ".flow");
@@ -39,6 +41,7 @@ export class Workspace {
     this.records = new Records(join(this.cacheDir, "records"));
     this.lock = new Lock(join(this.flowDir, "lock"));
     this.tmpDir = join(this.flowDir, "tmp");
+    this.linkMode = opts.link ?? "copy";
   }
 
   static async open(root: string, opts: WorkspaceOptions = {}): Promise<Workspace> {

@@ -35,7 +35,9 @@ export const section: SectionFn = (ctx) => {
     const { columns, rows } = parseCsv(readFileSync(summary, "utf8"));
     parts.push(`<h3>Filter summary</h3><p>Stimulus presentations before and after the median-duration filter (filtered_summary.csv).</p>`, table(columns, rows));
   }
-  const figs = Object.values(ctx.outputs("figures")[0]?.paths ?? {}).filter((p): p is string => typeof p === "string" && existsSync(p));
+  const figs = Object.values(ctx.outputs("figures")[0]?.paths ?? {})
+    .flatMap((p) => (typeof p === "string" ? [p] : Object.values(p)))
+    .filter((p) => existsSync(p));
   if (figs.length) {
     parts.push(`<h3>Figures</h3>`);
     for (const f of figs) {

@@ -2,19 +2,25 @@
 import { loadPipeline } from "../pipeline/load.js";
 import { parseSets } from "../pipeline/params.js";
 import { Workspace } from "../workspace.js";
+import { LINK_MODES, type LinkMode } from "../store/objects.js";
+import { FlowError } from "../errors.js";
 
 export interface Common {
   file: string;
   set?: string[];
   "cache-dir"?: string;
   "cache-url"?: string;
+  link?: string;
 }
 
 export async function openContext(o: Common, opts: { prepare?: boolean } = {}) {
   const pipeline = await loadPipeline(o.file, { sets: parseSets(o.set ?? []), prepare: opts.prepare });
+  const link = o.link ?? process.env.FLOW_LINK;
+  if (link !== undefined && !LINK_MODES.includes(link as LinkMode)) throw new FlowError("usage", `--link ${link}: expected ${LINK_MODES.join(", ")}`);
   const ws = await Workspace.open(pipeline.root, {
     cacheDir: o["cache-dir"] ?? process.env.FLOW_CACHE_DIR,
     cacheUrl: o["cache-url"] ?? process.env.FLOW_CACHE_URL,
+    link: link as LinkMode | undefined,
   });
   return { pipeline, ws };
 }

@@ -19,6 +19,10 @@ import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
 import { FLOW_VERSION } from "../workspace.js";
 import { loadCommand } from "../pipeline/commands.js";
+import { loadPipeline } from "../pipeline/load.js";
+import { Workspace } from "../workspace.js";
+import { Planner, allOutputPaths } from "../plan/plan.js";
+import { findPipeline } from "./args.js";
 import type { PipelineSpec } from "../pipeline/types.js";
 
 const builtins = [run, status, invalidate, log, dag, report, gc, nodeRun];
@@ -90,7 +94,7 @@ export function reportError(e: unknown, io: Io, verbose: boolean): number {
 async function pipelineCommand(name: string, argv: string[], io: Io): Promise<number> {
   // flow's own options (--pipeline/-f FILE, --set k=v) are taken out; everything else
   // belongs to the command.
-  let file = "pipeline.yaml";
+  let file = findPipeline(process.cwd());
   const sets: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -106,7 +110,30 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
   const fn = await loadCommand(spec, root, name, file);
   if (!fn) throw new FlowError("usage", `unknown command '${name}'`);
   const params = resolveParams(src, paramSpecs(src, spec), parseSets(sets));
-  return fn(rest, { root, params, log: (m) => io.err(`${m}\n`) });
+  return fn(rest, { root, params, log: (m) => io.err(`${m}\n`), outputStates: (paths) => outputStates(file, sets, paths) });
+}
+
+/** For pipeline commands: the state of the nodes that make these output paths (is the file current?). */
+async function outputStates(file: string, sets: string[], paths: string[]) {
+  const pipeline = await loadPipeline(file, { sets: parseSets(sets), prepare: false });
+  const ws = await Workspace.open(pipeline.root, { cacheDir: process.env.FLOW_CACHE_DIR, cacheUrl: process.env.FLOW_CACHE_URL });
+  try {
+    const planner = new Planner(pipeline, ws);
+    const wanted = new Map(paths.map((p) => [resolve(p), p]));
+    const out: { path: string; node?: string; state: string; reasons: string[] }[] = [];
+    const found = new Set<string>();
+    for (const n of pipeline.nodes) {
+      const st = await planner.status(n); // in order: a node's state needs its upstreams'
+      for (const p of allOutputPaths(n)) {
+        const asked = wanted.get(p);
+        if (asked !== undefined) { out.push({ path: asked, node: n.id, state: st.state, reasons: st.reasons }); found.add(p); }
+      }
+    }
+    for (const [abs, p] of wanted) if (!found.has(abs)) out.push({ path: p, state: "not-an-output", reasons: [] });
+    return out;
+  } finally {
+    await ws.close();
+  }
 }
 
 function defaultIo(): Io {

@@ -26,7 +26,6 @@ export interface NodeJobSpec {
   pipeline: string;
   sets: Record<string, string>;
   cacheDir?: string;
-  cacheUrl?: string;
   node: string;
   key: string;
   /** the head's run id, for the node's provenance */
@@ -145,11 +144,9 @@ export class SlurmExecutor implements Executor {
     // an outcome left by an earlier attempt must not stand for this one
     for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
     const specs = members.map((m) => {
-      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, cacheUrl: this.o.cacheUrl, node: m.job.node, key: m.job.key, run: m.job.runId };
+      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, node: m.job.node, key: m.job.key, run: m.job.runId };
       const file = join(this.dir, `${m.job.key}.json`);
-      // readable by its owner only: a cache URL may carry a password
-      rmSync(file, { force: true });
-      writeFileSync(file, JSON.stringify(spec), { mode: 0o600 });
+      writeFileSync(file, JSON.stringify(spec));
       return file;
     });
     writeFileSync(join(this.dir, `${name}.keys`), keys.join("\n") + "\n");
@@ -164,7 +161,10 @@ export class SlurmExecutor implements Executor {
       ...this.o.opts, script,
     ];
     this.calls.sbatch++;
-    const sb = await execa("sbatch", argv, { reject: false });
+    // The cache URL (it may carry a password) reaches the job in its environment, which
+    // sbatch hands over (--export=ALL, SLURM's default): never in argv, a script or a file.
+    const env = this.o.cacheUrl ? { ...process.env, FLOW_CACHE_URL: this.o.cacheUrl } : process.env;
+    const sb = await execa("sbatch", argv, { reject: false, env });
     if (sb.exitCode !== 0) {
       for (const m of members) m.done({ ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}` });
       return;

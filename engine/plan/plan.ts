@@ -215,8 +215,8 @@ export class Planner {
    * The index entry for a key, if this object store holds all its objects. (A shared
    * index may list results whose objects live in another store.)
    */
-  private async cached(key: string): Promise<IndexEntry | undefined> {
-    const e = await this.ws.index.lookup(key);
+  private async cached(key: string, node: string): Promise<IndexEntry | undefined> {
+    const e = await this.ws.index.lookup(key, node);
     return e && entryHashes(e).every((h) => this.ws.objects.has(h)) ? e : undefined;
   }
 
@@ -239,14 +239,14 @@ export class Planner {
         this.known.set(n.id, rec.outputs);
         return { node: n, code, key: k.key, inputs, state: "up-to-date", reasons: [] };
       }
-      const entry = await this.cached(k.key);
+      const entry = await this.cached(k.key, n.id);
       if (entry) {
         this.known.set(n.id, entry.outputs);
         return { node: n, code, key: k.key, inputs, entry, state: "restorable", reasons: problems };
       }
       return { node: n, code, key: k.key, inputs, state: "stale", reasons: this.explain(n.id, problems, []) };
     }
-    const entry = await this.cached(k.key);
+    const entry = await this.cached(k.key, n.id);
     const d = rec ? this.diff(n, rec, code, inputs) : { reasons: [], upstreams: new Set<string>() };
     if (entry) {
       this.known.set(n.id, entry.outputs);

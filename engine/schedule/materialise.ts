@@ -80,7 +80,7 @@ const WRITE_ERRORS: Record<string, string> = {
   ENOSPC: "disk full", ENOTDIR: "a parent is not a directory", EACCES: "not writable", EROFS: "not writable",
 };
 
-/** Copies a node's outputs from the store into the workspace, verifying every byte. */
+/** Puts a node's outputs from the store into the workspace: verified copies, or links (Workspace.linkMode). */
 export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes): { ok: true } | { ok: false; corrupt: string[] } {
   const corrupt: string[] = [];
   const pairs: [string, string][] = [];
@@ -95,7 +95,7 @@ export function restoreOutputs(ws: Workspace, n: PlanNode, hashes: OutputHashes)
     if (ws.stat.peek(p) === h) continue;
     let ok: boolean;
     try {
-      ok = ws.objects.restore(h, p);
+      ok = ws.objects.restore(h, p, ws.linkMode);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? "";
       throw new Error(`cannot write ${p}: ${code}${WRITE_ERRORS[code] ? ` (${WRITE_ERRORS[code]})` : ""}`);

@@ -30,6 +30,7 @@ export async function runPipeline(
   const nodes = pipeline.nodes.filter((n) => !wanted || wanted.has(n.id));
   const summary: Summary = { ran: [], restored: [], upToDate: [], failed: [], skipped: [], wallMs: 0 };
   sweepLeftovers(ws, pipeline.nodes);
+  ws.index.onRefused = (message) => logger.emit({ type: "warn", message });
   // Start workers now for the TypeScript nodes that surely run (never recorded here, or
   // invalidated): their start-up (Node + h5wasm, ~0.4 s) overlaps planning and hashing.
   // A no-op run starts none, and never more than there are such nodes; a node found
@@ -110,7 +111,7 @@ export async function runPipeline(
         error = res.message;
         detail = res.detail;
       } else {
-        const entry = await ws.index.get(st.key);
+        const entry = await ws.index.get(st.key, n.id);
         if (!entry) error = "the job finished but its results are not in the cache";
         else hashes = entry.outputs;
       }

@@ -2,8 +2,11 @@
 // through keyv, so the default file-backed store can be swapped for any keyv backend
 // (redis://, postgresql://) with --cache-url / FLOW_CACHE_URL.
 import Keyv from "keyv";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { FsKeyvStore } from "./fs-keyv-store.js";
 import { FlowError } from "../errors.js";
+import { canonical } from "../hash/canonical.js";
 
 export type OutputHashes = Record<string, string | Record<string, string>>;
 
@@ -12,17 +15,44 @@ export interface IndexEntry {
   /** the node that first produced it: for humans and `flow gc` reports */
   node: string;
   at: string;
+  /** HMAC-SHA256 over the key and the outputs, with the lab's secret (FLOW_CACHE_SECRET) */
+  mac?: string;
 }
 
 const NS = "flow";
 
-export class ActionIndex {
-  private constructor(private readonly kv: Keyv<IndexEntry>, private readonly store: unknown) {}
+/**
+ * The lab's secret for signing index entries: FLOW_CACHE_SECRET, or the file named by
+ * FLOW_CACHE_SECRET_FILE. Without one, entries are trusted as they are (README: threat model).
+ */
+export function cacheSecret(env = process.env): Buffer | undefined {
+  let s = env.FLOW_CACHE_SECRET;
+  let from = "FLOW_CACHE_SECRET";
+  if (!s && env.FLOW_CACHE_SECRET_FILE) {
+    from = `FLOW_CACHE_SECRET_FILE (${env.FLOW_CACHE_SECRET_FILE})`;
+    try {
+      s = readFileSync(env.FLOW_CACHE_SECRET_FILE, "utf8").trim();
+    } catch (e) {
+      throw new FlowError("io-error", `${from}: cannot read the key file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    }
+  }
+  if (!s) return undefined;
+  if (s.length < 16) throw new FlowError("usage", `${from} is too short (${s.length} characters): use at least 16, e.g. the output of 'openssl rand -hex 32'`);
+  return Buffer.from(s, "utf8");
+}
 
-  static async open(dir: string, url?: string, timeoutMs = connectTimeoutMs()): Promise<ActionIndex> {
+export class ActionIndex {
+  /** keys whose entry was refused, each reported once */
+  private readonly refused = new Set<string>();
+  /** where a refused entry is reported (the run's logger, or stderr) */
+  onRefused: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`);
+
+  private constructor(private readonly kv: Keyv<IndexEntry>, private readonly store: unknown, private readonly secret?: Buffer) {}
+
+  static async open(dir: string, url?: string, timeoutMs = connectTimeoutMs(), secret = cacheSecret()): Promise<ActionIndex> {
     if (!url) {
       const store = new FsKeyvStore(dir);
-      return new ActionIndex(new Keyv<IndexEntry>({ store, namespace: NS, throwOnErrors: true }), store);
+      return new ActionIndex(new Keyv<IndexEntry>({ store, namespace: NS, throwOnErrors: true }), store, secret);
     }
     const shown = redactUrl(url);
     const scheme = url.split(":")[0];
@@ -40,7 +70,7 @@ export class ActionIndex {
       : undefined);
     const kv = new Keyv<IndexEntry>({ store: store as never, namespace: NS, throwOnErrors: true });
     kv.on("error", () => { /* every failure also throws where it happens */ });
-    const index = new ActionIndex(kv, store);
+    const index = new ActionIndex(kv, store, secret);
     // One round trip now, bounded: an unreachable server is one clear error, not a hang
     // and not a run that silently indexes nothing.
     try {
@@ -52,16 +82,34 @@ export class ActionIndex {
     return index;
   }
 
-  get(key: string) {
-    return this.kv.get(key) as Promise<IndexEntry | undefined>;
+  /**
+   * The entry for a key. With a lab secret, an entry without a valid signature is
+   * ignored (reported once, naming the node): someone who can write the shared index
+   * must not be able to point a key at another valid object.
+   */
+  async get(key: string, node?: string): Promise<IndexEntry | undefined> {
+    const e = (await this.kv.get(key)) as IndexEntry | undefined;
+    if (!e || !this.secret) return e;
+    const want = Buffer.from(this.sign(key, e.outputs), "hex");
+    const got = Buffer.from(typeof e.mac === "string" ? e.mac : "", "hex");
+    if (got.length === want.length && timingSafeEqual(got, want)) return e;
+    if (!this.refused.has(key)) {
+      this.refused.add(key);
+      this.onRefused(`${node ?? `the node behind key ${key.slice(0, 12)}`}: its cache index entry has ${e.mac ? "an invalid" : "no"} signature (FLOW_CACHE_SECRET) — ignored; the node is recomputed`);
+    }
+    return undefined;
   }
   /** get() for planning: the file index answers "absent" from one listing, not a read per key. */
-  lookup(key: string): Promise<IndexEntry | undefined> {
+  lookup(key: string, node?: string): Promise<IndexEntry | undefined> {
     if (this.store instanceof FsKeyvStore && !this.store.mayHave(`${NS}:${key}`)) return Promise.resolve(undefined);
-    return this.get(key);
+    return this.get(key, node);
   }
   async set(key: string, entry: IndexEntry) {
-    if (!(await this.kv.set(key, entry))) throw new Error(`the cache index did not store ${key.slice(0, 12)}`);
+    const signed = this.secret ? { ...entry, mac: this.sign(key, entry.outputs) } : entry;
+    if (!(await this.kv.set(key, signed))) throw new Error(`the cache index did not store ${key.slice(0, 12)}`);
+  }
+  private sign(key: string, outputs: OutputHashes): string {
+    return createHmac("sha256", this.secret!).update(canonical({ key, outputs })).digest("hex");
   }
   async delete(key: string) {
     await this.kv.delete(key);

@@ -6,12 +6,23 @@
 import { createHash } from "node:crypto";
 import {
   mkdirSync, renameSync, existsSync, unlinkSync, openSync, readSync, writeSync, closeSync,
-  readdirSync, statSync, chmodSync,
+  readdirSync, statSync, chmodSync, linkSync, copyFileSync, constants,
 } from "node:fs";
 import { join, dirname } from "node:path";
 import { tempSibling, sweepTemps } from "./atomic.js";
 
 const CHUNK = 4 << 20;
+
+/**
+ * How a restore puts an object into the workspace:
+ * - copy: a writable copy, every byte re-hashed on the way (the default);
+ * - hardlink: the object itself (stored once; read-only, 0444 — root ignores that, so
+ *   never edit such an output in place); falls back to a copy across file systems;
+ * - reflink: a copy-on-write clone where the file system can (btrfs, XFS), else a copy;
+ *   re-hashed like a copy.
+ */
+export type LinkMode = "copy" | "hardlink" | "reflink";
+export const LINK_MODES: LinkMode[] = ["copy", "hardlink", "reflink"];
 
 export class ObjectStore {
   constructor(readonly dir: string) {}
@@ -54,14 +65,30 @@ export class ObjectStore {
    * Copies an object to `dest` (atomically), hashing on the way. A mismatch means the
    * object is corrupt: it is deleted and false returned, the destination untouched.
    */
-  restore(hash: string, dest: string): boolean {
+  restore(hash: string, dest: string, mode: LinkMode = "copy"): boolean {
     const src = this.path(hash);
     if (!existsSync(src)) return false;
     mkdirSync(dirname(dest), { recursive: true });
     const tmp = tempSibling(dest);
+    if (mode === "hardlink") {
+      try {
+        linkSync(src, tmp);
+        renameSync(tmp, dest);
+        return true;
+      } catch (e) {
+        try { unlinkSync(tmp); } catch { /* not made */ }
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK" && code !== "ENOTSUP") throw e;
+        // another file system (or links refused): a verified copy instead
+      }
+    }
     let got: string;
     try {
-      got = copyHashing(src, tmp);
+      if (mode === "reflink") {
+        copyFileSync(src, tmp, constants.COPYFILE_FICLONE); // a clone, or a plain copy
+        chmodSync(tmp, 0o644);
+        got = hashFile(tmp);
+      } else got = copyHashing(src, tmp);
     } catch (e) {
       try { unlinkSync(tmp); } catch { /* nothing written */ }
       throw e;
@@ -109,6 +136,18 @@ export class ObjectStore {
   size(hash: string) {
     return statSync(this.path(hash)).size;
   }
+}
+
+function hashFile(path: string): string {
+  const h = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest("hex");
 }
 
 function copyHashing(src: string, dest: string): string {

@@ -1,53 +1,72 @@
-// Summary figures: units per structure, sessions per stimulus, presentations per
-// structure (from the statistics), and a raster of spikes over bins from one cube.
+// The dataset's figures: units per structure and sessions per stimulus (from the
+// statistics), the median-duration filter before and after (from clean's summary), and
+// for every stimulus type a trials × bins raster of a few units per structure with the
+// structure's PSTH — all labelled from the data (bin width, structures), never assumed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { defineTask } from "../../engine/task.js";
 import { parseCsv } from "../lib/pyfmt.js";
 import { readCube, readCubeHeader } from "../lib/cube.js";
-import { barChart, raster } from "../figures.js";
+import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../figures.js";
+
+const UNITS_SHOWN = 2, TRIALS_SHOWN = 30, STRUCTURES_SHOWN = 8;
 
 export default defineTask({
   run(ctx) {
     const { columns, rows } = parseCsv(readFileSync(ctx.inputs.stats as string, "utf8"));
     const col = (name: string) => columns.indexOf(name);
-    const [iStim, iSess, iStruct, iPres, iUnits] = ["stimulus_type", "session_id", "brain_structure", "n_presentations", "n_units"].map(col);
+    const [iStim, iSess, iStruct, iUnits] = ["stimulus_type", "session_id", "brain_structure", "n_units"].map(col);
     const unitsBy = new Map<string, Map<string, number>>(); // structure → session → units
     const sessionsBy = new Map<string, Set<string>>();
-    const presBy = new Map<string, number>();
     for (const r of rows) {
       const s = r[iStruct!]!, sess = r[iSess!]!, stim = r[iStim!]!;
       if (!unitsBy.has(s)) unitsBy.set(s, new Map());
       unitsBy.get(s)!.set(sess, Math.max(unitsBy.get(s)!.get(sess) ?? 0, Number(r[iUnits!])));
       if (!sessionsBy.has(stim)) sessionsBy.set(stim, new Set());
       sessionsBy.get(stim)!.add(sess);
-      presBy.set(s, (presBy.get(s) ?? 0) + Number(r[iPres!]));
     }
+    const nSessions = new Set(rows.map((r) => r[iSess!])).size;
     const sorted = (m: [string, number][]) => m.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    writeFileSync(ctx.outputs.units_per_structure as string, barChart("Units per brain structure (all sessions)", "units",
+    writeFileSync(ctx.outputs.units_per_structure as string, barChart(`Units per brain structure (quality-filtered, ${nSessions} sessions)`, "units",
       sorted([...unitsBy].map(([s, m]) => [s, [...m.values()].reduce((a, b) => a + b, 0)]))));
-    writeFileSync(ctx.outputs.sessions_per_stimulus as string, barChart("Sessions per stimulus type", "sessions",
+    writeFileSync(ctx.outputs.sessions_per_stimulus as string, barChart(`Sessions per stimulus type (of ${nSessions})`, "sessions",
       sorted([...sessionsBy].map(([s, set]) => [s, set.size]))));
-    writeFileSync(ctx.outputs.presentations_per_structure as string, barChart("Presentations per brain structure (summed over sessions and stimuli)", "presentations",
-      sorted([...presBy])));
 
-    // Raster: the first session that has the stimulus, its first structure, the first presentations.
-    const first = (ctx.inputs.raster as string[]).find((p) => readCubeHeader(p).presentations.ids.length > 0);
-    const cube = first ? readCube(first) : undefined;
-    if (!cube) {
-      writeFileSync(ctx.outputs.raster as string, barChart("No presentations for the raster", "", []));
-      return;
+    const summary = parseCsv(readFileSync(ctx.inputs.summary as string, "utf8"));
+    const sc = (n: string) => summary.columns.indexOf(n);
+    writeFileSync(ctx.outputs.filter_summary as string, pairedBarChart("Stimulus presentations before and after the median-duration filter", "presentations (all sessions)",
+      summary.rows.map((r) => [r[sc("stimulus_name")]!, Number(r[sc("before")]), Number(r[sc("after")])]), ["before", "after"]));
+
+    // One raster per stimulus type: the first session (by id) that shows it.
+    const headers = (ctx.inputs.cubes as string[]).map((p) => ({ p, h: readCubeHeader(p) }));
+    for (const [stimulus, out] of Object.entries(ctx.outputs.raster as Record<string, string>)) {
+      const first = headers.filter((x) => x.h.stimulus === stimulus && x.h.presentations.ids.length > 0).sort((a, b) => a.h.session - b.h.session)[0];
+      if (!first) {
+        writeFileSync(out, barChart(`${stimulus}: no session shows it after filtering`, "", []));
+        continue;
+      }
+      const cube = readCube(first.p);
+      const h = cube.header, T = h.n_bins, P = h.presentations.ids.length;
+      const trials = Math.min(TRIALS_SHOWN, P);
+      const structures = [...h.structures].sort((a, b) => b.unit_ids.length - a.unit_ids.length || (a.name < b.name ? -1 : 1)).slice(0, STRUCTURES_SHOWN);
+      const panels: RasterPanel[] = structures.map((s) => {
+        const U = s.unit_ids.length;
+        const bits = cube.spikes.get(s.name)!;
+        const spike = (p: number, u: number, k: number) => { const b = (p * U + u) * T + k; return ((bits[b >>> 3]! >>> (b & 7)) & 1) === 1; };
+        const psth = Array.from({ length: T }, (_, k) => {
+          let n = 0;
+          for (let p = 0; p < P; p++) for (let u = 0; u < U; u++) if (spike(p, u, k)) n++;
+          return n / Math.max(1, P * U);
+        });
+        return {
+          structure: s.name, nUnits: U, nTrials: P, trials, psth,
+          units: s.unit_ids.slice(0, UNITS_SHOWN).map((id, u) => ({ id, spike: (tr: number, k: number) => spike(tr, u, k) })),
+        };
+      });
+      const ms = Number((h.bin_width * 1000).toPrecision(6));
+      writeFileSync(out, rasterFigure(
+        `${stimulus}: spikes per ${ms} ms bin, session ${h.session}`,
+        `first ${trials} of ${P} trials for ${Math.min(UNITS_SHOWN, Math.max(...structures.map((s) => s.unit_ids.length)))} units per structure; PSTH = mean spike probability per bin over all units and trials`,
+        h.time, h.bin_width, panels));
     }
-    const h = cube.header;
-    const s = h.structures.find((x) => x.name.startsWith("VIS")) ?? h.structures[0]!;
-    const U = s.unit_ids.length, T = h.n_bins;
-    const nP = Math.max(1, Math.min(h.presentations.ids.length, Math.floor(600 / T)));
-    const bits = cube.spikes.get(s.name)!;
-    writeFileSync(ctx.outputs.raster as string, raster(
-      `Spikes over 20 ms bins — ${h.stimulus}, session ${h.session}, ${s.name}, first ${nP} presentation(s)`,
-      (u, c) => {
-        const p = Math.floor(c / T), k = c % T;
-        const b = (p * U + u) * T + k;
-        return ((bits[b >>> 3]! >>> (b & 7)) & 1) === 1;
-      }, U, nP * T, T));
   },
 });

@@ -1,35 +1,52 @@
-// The live progress display on a terminal (done/total, running nodes, elapsed) and the
-// plain lines elsewhere.
+// Honest progress: [n/N] counts only the nodes that need work (to run or restore), with
+// elapsed time and an ETA on a terminal, names never cut mid-bracket; without a terminal
+// one timestamped line per finished node.
 import { describe, it, expect } from "vitest";
 import { PlainReporter, TtyReporter, formatSummary } from "../../engine/report/reporters.js";
 
+const last = (out: string) => out.split("\r").pop()!;
+
 describe("reporters", () => {
-  it("a terminal gets one redrawn line with done/total, running nodes and elapsed time", () => {
+  it("a terminal: [n/N] over the nodes with work, elapsed, ETA, whole names only", () => {
     let out = "";
     const plain = new PlainReporter((s) => (out += s), (s) => (out += s));
-    const tty = new TtyReporter((s) => (out += s), plain);
-    tty.emit({ type: "plan", total: 3 });
+    const tty = new TtyReporter((s) => (out += s), plain, () => 72);
+    tty.emit({ type: "plan", total: 10 });
+    for (let i = 0; i < 7; i++) tty.emit({ type: "node-done", id: `up[i=${i}]`, outcome: "up-to-date", ms: 0 });
     tty.emit({ type: "node-start", id: "bin[session=1,stimulus=a]", action: "run" });
     tty.emit({ type: "node-start", id: "bin[session=2,stimulus=a]", action: "run" });
-    expect(out.split("\r").pop()).toMatch(/^\x1b\[2K\[0\/3\] \d+s bin\[session=1,stimulus=a\], bin\[session=2,stimulus=a\]$/);
+    tty.emit({ type: "node-start", id: "bin[session=3,stimulus=a]", action: "run" });
+    // 7 up to date: 3 to do, not 10; the third name does not fit in 72 columns: counted, not cut
+    expect(last(out)).toMatch(/^\x1b\[2K\[0\/3\] \d+s bin\[session=1,stimulus=a\], bin\[session=2,stimulus=a\] \+1$/);
     tty.emit({ type: "node-done", id: "bin[session=1,stimulus=a]", outcome: "ran", ms: 1200 });
-    expect(out).toContain("✔ bin[session=1,stimulus=a] (1.2 s)\n");
-    expect(out.split("\r").pop()).toMatch(/^\x1b\[2K\[1\/3\] \d+s bin\[session=2,stimulus=a\]$/);
-    tty.emit({ type: "node-done", id: "x", outcome: "up-to-date", ms: 0 });
-    expect(out).not.toContain("x (");
+    expect(out).toMatch(/\d\d:\d\d:\d\d \[1\/3\] ✔ bin\[session=1,stimulus=a\] \(1\.2 s\)\n/);
+    expect(last(out)).toMatch(/^\x1b\[2K\[1\/3\] \d+s ETA ~\d+s bin\[session=2,stimulus=a\], bin\[session=3,stimulus=a\]$/);
+    expect(out).not.toContain("up[i=0]");
     tty.stop();
     expect(out.endsWith("\r\x1b[2K")).toBe(true);
   });
 
-  it("elsewhere plain lines, failures on stderr, task logs with --verbose", () => {
+  it("elsewhere one line per finished node with [n/N] and the time; failures on stderr; starts and task logs with --verbose", () => {
     const out: string[] = [], err: string[] = [];
-    const r = new PlainReporter((s) => out.push(s), (s) => err.push(s), true);
+    const quiet = new PlainReporter((s) => out.push(s), (s) => err.push(s));
+    quiet.emit({ type: "plan", total: 3 });
+    quiet.emit({ type: "node-start", id: "a", action: "run" });
+    quiet.emit({ type: "node-done", id: "c", outcome: "up-to-date", ms: 0 });
+    quiet.emit({ type: "node-done", id: "a", outcome: "ran", ms: 1500 });
+    quiet.emit({ type: "node-done", id: "b", outcome: "restored", ms: 5 });
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/2\] ✔ a \(1\.5 s\)\n$/);
+    expect(out[1]).toMatch(/^\d\d:\d\d:\d\d \[2\/2\] ↺ b restored from cache\n$/);
+
+    const vout: string[] = [], verr: string[] = [];
+    const r = new PlainReporter((s) => vout.push(s), (s) => verr.push(s), true);
+    r.emit({ type: "plan", total: 1 });
     r.emit({ type: "node-start", id: "a", action: "run" });
     r.emit({ type: "node-log", id: "a", line: "62 units" });
     r.emit({ type: "node-done", id: "a", outcome: "failed", ms: 5, error: "boom", detail: "stack" });
-    r.emit({ type: "node-done", id: "b", outcome: "restored", ms: 5 });
-    expect(out).toEqual(["▶ a\n", "  a: 62 units\n", "↺ b restored from cache\n"]);
-    expect(err).toEqual(["✘ a: boom\n", "stack\n"]);
+    expect(vout).toEqual(["▶ a\n", "  a: 62 units\n"]);
+    expect(verr[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/1\] ✘ a: boom\n$/);
+    expect(verr[1]).toBe("stack\n");
     expect(formatSummary({ ran: ["a"], restored: [], upToDate: ["b", "c"], failed: [], skipped: ["d[x=1]", "d[x=2]", "e"], wallMs: 1500 })).toBe("skipped because of the failure: d ×2, e ×1 (-v lists them)\n1 ran, 0 restored, 2 up to date, 0 failed, 3 skipped in 1.5 s");
     expect(formatSummary({ ran: [], restored: [], upToDate: [], failed: [], skipped: ["d[x=1]"], wallMs: 0 }, true)).toBe("0 ran, 0 restored, 0 up to date, 0 failed, 1 skipped in 0.0 s");
   });

@@ -71,7 +71,7 @@ describe("flow report", () => {
 
   it.skipIf(!CHROMIUM)("renders the pipeline's figures at a real size, and the table sorts", async () => {
     const figs = await page.$$eval("#pipeline-section img", (is) => is.map((i) => ({ w: (i as HTMLImageElement).naturalWidth, box: i.getBoundingClientRect().width })));
-    expect(figs.length).toBe(4);
+    expect(figs.length).toBe(3 + 10); // three charts and a raster per stimulus type
     for (const f of figs) {
       expect(f.w).toBeGreaterThan(0);
       expect(f.box).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 20
 
 /** Starts `flow run -j 2` in its own process group; resolves once both nodes run. */
 function start(ws: string) {
-  const child = spawn(process.execPath, [FLOW, "run", "-j", "2"], { cwd: ws, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [FLOW, "run", "-j", "2", "-v"], { cwd: ws, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (err += d));

@@ -1,35 +1,84 @@
-import { splitFile, common, type CommandSpec, type Values } from "../args.js";
+// `flow gc`: frees cache space. Kept: what this workspace's outputs are now (its state),
+// what the last K runs produced or restored (--keep-runs, default 3), and — with
+// --older-than — anything younger. Everything else goes: objects, the index entries
+// that point at them, temp files of dead writers. A shared cache (another folder or a
+// server index) keeps colleagues' results younger than 30 days unless told otherwise.
+import { statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { splitFile, common, str, flag, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
-import { entryHashes } from "../../store/index.js";
+import { entryHashes, type OutputHashes } from "../../store/index.js";
+import { readRun, runIds } from "../../records/runs.js";
+import { FlowError } from "../../errors.js";
+
+/** "30d", "12h", "90m", "0" → milliseconds. */
+export function parseAge(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw]?)$/.exec(s.trim());
+  if (!m) throw new FlowError("usage", `--older-than ${s}: expected a number with a unit, e.g. 30d, 12h, 90m`);
+  const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, "": 86400e3 }[m[2] as "s"]!;
+  return Number(m[1]) * unit;
+}
+
+const hashesOf = (o: OutputHashes) => Object.values(o).flatMap((x) => (typeof x === "string" ? [x] : Object.values(x)));
 
 async function gcCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file } = splitFile(positionals);
-  const { ws } = await openContext({ ...common(values), file });
+  const keepRuns = Number(str(values, "keep-runs") ?? 3);
+  if (!Number.isInteger(keepRuns) || keepRuns < 0) throw new FlowError("usage", `--keep-runs ${str(values, "keep-runs")}: expected a whole number ≥ 0`);
+  const { pipeline, ws } = await openContext({ ...common(values), file });
+  const shared = !!(str(values, "cache-url") ?? process.env.FLOW_CACHE_URL) || relative(pipeline.root, ws.cacheDir).startsWith("..");
+  const olderThan = str(values, "older-than") ?? (shared ? "30d" : undefined);
+  const minAgeMs = olderThan === undefined ? 0 : parseAge(olderThan);
+  const dry = flag(values, "dry-run");
   try {
     ws.lock.acquire("flow gc");
     try {
-      const live = new Set<string>();
-      let danglingEntries = 0;
+      const now = Date.now();
+      // 1. what is kept: the workspace's outputs now, and what the last K runs produced
+      const keep = new Set<string>();
+      for (const s of ws.state.all().values()) for (const h of hashesOf(s.outputs)) keep.add(h);
+      const keys = new Set<string>();
+      const ids = runIds(join(ws.flowDir, "runs"));
+      for (const id of keepRuns ? ids.slice(-keepRuns) : []) {
+        for (const n of readRun(join(ws.flowDir, "runs"), id)?.nodes ?? []) if (n.key && (n.outcome === "ran" || n.outcome === "restored")) keys.add(n.key);
+      }
+      // 2. every index entry: kept, young enough to keep, or to go
+      const drop: string[] = [];
+      let entries = 0;
       for await (const [k, e] of ws.index.entries()) {
+        entries++;
         const hs = entryHashes(e);
-        if (hs.every((h) => ws.objects.has(h))) hs.forEach((h) => live.add(h));
-        else {
-          await ws.index.delete(k);
-          danglingEntries++;
-        }
+        const young = now - Date.parse(e.at) < minAgeMs;
+        if (keys.has(k) || young) hs.forEach((h) => keep.add(h));
       }
+      // 3. objects nothing keeps (and older than --older-than, by their own time)
       let removed = 0, bytes = 0, kept = 0;
+      const gone = new Set<string>();
       for (const h of [...ws.objects.list()]) {
-        if (live.has(h)) { kept++; continue; }
-        bytes += ws.objects.size(h);
-        ws.objects.remove(h);
+        if (keep.has(h)) { kept++; continue; }
+        let st;
+        try { st = statSync(ws.objects.path(h)); } catch { continue; }
+        if (now - st.mtimeMs < minAgeMs) { kept++; continue; }
+        bytes += st.size;
         removed++;
+        gone.add(h);
+        if (!dry) ws.objects.remove(h);
       }
-      // temp files of dead writers: on this host by pid, from other hosts after a day
-      const strays = ws.objects.sweepStrays();
-      const res = { removedObjects: removed, removedBytes: bytes, keptObjects: kept, removedEntries: danglingEntries, removedTempFiles: strays };
+      // 4. index entries whose objects are gone
+      for await (const [k, e] of ws.index.entries()) {
+        if (entryHashes(e).some((h) => gone.has(h) || (!dry && !ws.objects.has(h)))) drop.push(k);
+      }
+      if (!dry) for (const k of drop) await ws.index.delete(k);
+      const strays = dry ? 0 : ws.objects.sweepStrays();
+      const res = {
+        dryRun: dry, removedObjects: removed, removedBytes: bytes, keptObjects: kept, removedEntries: drop.length, keptEntries: entries - drop.length,
+        removedTempFiles: strays, keepRuns, olderThan: olderThan ?? null, shared,
+      };
       if (values.json) io.out(JSON.stringify(res) + "\n");
-      else io.out(`gc: removed ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB), ${danglingEntries} dangling index entr${danglingEntries === 1 ? "y" : "ies"}, ${strays} temp file(s); kept ${kept} object(s)\n`);
+      else {
+        const verb = dry ? "would remove" : "removed";
+        io.out(`gc: ${verb} ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB) and ${drop.length} index entr${drop.length === 1 ? "y" : "ies"}${dry ? "" : `, ${strays} temp file(s)`}; kept ${kept} object(s): this workspace's outputs, the last ${keepRuns} run(s)${olderThan ? `, and anything younger than ${olderThan}${shared && str(values, "older-than") === undefined ? " (a shared cache: colleagues' results)" : ""}` : ""}\n`);
+      }
     } finally {
       ws.lock.release();
     }
@@ -41,9 +90,13 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
 
 export const gc: CommandSpec = {
   name: "gc",
-  summary: "drop unreferenced cache objects",
-  description: "Drops cache objects that no index entry refers to, index entries whose objects are\ngone, and temp files left by killed writers.",
+  summary: "free cache space: keep this workspace's outputs and the last runs",
+  description: "Removes cache objects and index entries that neither this workspace's current outputs nor the last K runs (--keep-runs, default 3) use, and temp files left by killed writers. --older-than 30d also keeps anything younger; on a shared cache (--cache-url, or a cache folder outside the workspace) that is the default, so colleagues' recent results stay. --dry-run says what would go.",
   args: "[file]",
-  options: [],
+  options: [
+    { flags: "--keep-runs <k>", description: "keep what the last K runs produced or restored (default 3)" },
+    { flags: "--older-than <age>", description: "remove only what is older, e.g. 30d, 12h (default: no limit; 30d on a shared cache)" },
+    { flags: "-n, --dry-run", description: "say how many objects and bytes would go; change nothing" },
+  ],
   run: gcCommand,
 };

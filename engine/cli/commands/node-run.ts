@@ -21,7 +21,8 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
   const specs = files.map((f) => ({ file: f, spec: JSON.parse(readFileSync(f, "utf8")) as NodeJobSpec }));
   const first = specs[0]!.spec; // one group: one pipeline, one set of params and cache
   const pipeline = await loadPipeline(first.pipeline, { sets: first.sets, prepare: false });
-  const ws = await Workspace.open(pipeline.root, { cacheDir: first.cacheDir, cacheUrl: first.cacheUrl });
+  // the cache URL comes in the job's environment (sbatch exports the head's), never in a file
+  const ws = await Workspace.open(pipeline.root, { cacheDir: first.cacheDir, cacheUrl: process.env.FLOW_CACHE_URL });
   const executor = new LocalExecutor();
   let failed = 0;
   try {

@@ -21,7 +21,7 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
   const { file, rest } = splitFile(positionals);
   const jobs = str(values, "jobs") === undefined ? defaultJobs() : Number(str(values, "jobs"));
   if (!Number.isInteger(jobs) || jobs < 1) throw new FlowError("usage", `--jobs ${str(values, "jobs")}: expected a whole number ≥ 1`);
-  const { pipeline, ws } = await openContext({ ...common(values), file }, { prepare: !values["dry-run"] });
+  const { pipeline, ws } = await openContext({ ...common(values), file, link: str(values, "link") }, { prepare: !values["dry-run"] });
   try {
     const selection = rest.length ? new Set(selectFromArgs(pipeline.nodes, rest).map((n) => n.id)) : undefined;
     if (values["dry-run"]) return await dryRun(pipeline, ws, selection, io, !!values.json);
@@ -141,6 +141,7 @@ export const run: CommandSpec = {
     { flags: "--executor <local|slurm>", description: "where nodes run (default local: worker processes here)" },
     { flags: "--slurm-partition <p>", description: "sbatch --partition" },
     { flags: "--slurm-opt <option>", description: 'an extra sbatch option, e.g. "--mem=8G" (repeatable)', repeat: true },
+    { flags: "--link <copy|hardlink|reflink>", description: "how outputs come out of the cache: verified copies (default), hard links to the read-only objects (stored once; never edit such an output in place), or copy-on-write clones (env FLOW_LINK)" },
     { flags: "--trace <file.tsv>", description: "also write the run's trace here (node, task, params, state, start, end, wall, cpu, peak RSS, bytes, executor, job id); it is always kept in .flow/runs/" },
     { flags: "--slurm-max-jobs <n>", description: "SLURM jobs in flight at most (default: --jobs); a task's resources.group_size nodes share one job" },
   ],
