@@ -80,3 +80,7 @@ export interface ReportContext {
 }
 export interface ReportSection { title: string; html: string }
 export type SectionFn = (ctx: ReportContext) => Promise<ReportSection> | ReportSection;
+
+/** The canonical JSON encoding the engine hashes (sorted keys, exact numbers). */
+export { canonical } from "./hash/canonical.js";
+export type { ParamValue } from "./pipeline/types.js";

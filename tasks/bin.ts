@@ -1,4 +1,4 @@
-// Binning (DESIGN §4.5): for presentation p and bin k the edges are
+// Binning (docs/design.md §4.5): for presentation p and bin k the edges are
 //   a = start[p] + k·w,  b = start[p] + (k+1)·w   (k·w computed first, as numpy does)
 // clipped at stop[p] for natural movies, and a bin is 1 when some spike t has
 // a ≤ t ≤ b (both inclusive, as AllenSDK's searchsorted left/right). One sweep per unit

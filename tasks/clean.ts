@@ -1,4 +1,4 @@
-// Presentation clean-up over all sessions (DESIGN §4.2–4.4): whole-movie merge, the
+// Presentation clean-up over all sessions (docs/design.md §4.2–4.4): whole-movie merge, the
 // median-duration filter, and blank/invalid removal.
 import type { Cell, Presentation } from "./nwb/presentations.js";
 

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { CommandFn } from "../engine/task.js";
+import type { CommandFn } from "#flow/task";
 import { h5, type H5Group, type H5Dataset } from "./lib/h5.js";
 import { checkHdf5File } from "./nwb/open.js";
 import { zipStored } from "./lib/npz.js";

@@ -1,11 +1,11 @@
-// The output contract (DESIGN §4.1): one HDF5 file per stimulus type, readable by
+// The output contract (docs/design.md §4.1): one HDF5 file per stimulus type, readable by
 // xarray (h5netcdf and netcdf4 engines). Every group is a self-contained netCDF group:
 // its coordinates are dimension scales, attached by absolute path to every variable.
 // Writes happen with a frozen clock so the same inputs give the same bytes.
 import { h5, h5op, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
 import { readCube, unpack, type Cube } from "./lib/cube.js";
 import { basename } from "node:path";
-import { TaskError } from "../engine/task.js";
+import { TaskError } from "#flow/task";
 
 export interface WriteOptions {
   stimulus: string;

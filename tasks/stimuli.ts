@@ -1,7 +1,7 @@
 // The `stimuli` param: output stimulus type → the stimulus names it gathers (the two
 // natural_movie_one variants merge) and its relevant parameters (seed README table).
-import { TaskError } from "../engine/task.js";
-import type { ParamValue } from "../engine/pipeline/types.js";
+import { TaskError } from "#flow/task";
+import type { ParamValue } from "#flow/task";
 
 export interface StimulusType { name: string; sources: string[]; parameters: string[] }
 

@@ -85,7 +85,7 @@ export class LocalExecutor implements Executor {
         else if (m.type === "done") {
           cleanup();
           // After a failure the worker is not reused: an HDF5 error leaves identifiers
-          // open in its heap (h5wasm-notes §6), which could poison the next task's file.
+          // open in its heap (docs/h5wasm-notes.md §6), which could poison the next task's file.
           if (m.result!.ok) this.idle.push(w);
           else w.proc.kill("SIGKILL");
           res(m.result!);

@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { FlowError, Lock, redactUrl, tableSet, type CommandContext, type CommandFn, type PendingFn } from "../../engine/task.js";
+import { FlowError, Lock, redactUrl, tableSet, type CommandContext, type CommandFn, type PendingFn } from "#flow/task";
 import { checkHdf5File } from "../nwb/open.js";
 import { download, gb, partialBytes, type Fetched } from "./download.js";
 import { Progress } from "./progress.js";
@@ -160,10 +160,11 @@ async function fetchMissing(s: Settings, ctx: CommandContext) {
   await fetchAll(missing.map(nwbOf));
 }
 
-function record(dir: string, rel: string, f: Fetched) {
+function record(dir: string, rel: string, got: Fetched) {
+  const { md5 } = got;
   const line = {
-    path: rel, url: redactUrl(f.url), etag: f.etag ?? null, last_modified: f.lastModified ?? null, size: f.size,
-    md5: f.md5 ?? null, resumed_from: f.resumedFrom, attempts: f.attempts, fetched_at: new Date().toISOString(),
+    path: rel, url: redactUrl(got.url), etag: got.etag ?? null, last_modified: got.lastModified ?? null, size: got.size,
+    md5: md5 ?? null, resumed_from: got.resumedFrom, attempts: got.attempts, fetched_at: new Date().toISOString(),
   };
   appendFileSync(join(dir, PROVENANCE), JSON.stringify(line) + "\n");
 }

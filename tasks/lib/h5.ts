@@ -1,6 +1,6 @@
 // h5wasm set-up shared by the reader, the generator and the output writer.
 import h5wasm from "h5wasm/node";
-import { TaskError } from "../../engine/task.js";
+import { TaskError } from "#flow/task";
 
 export type H5 = typeof h5wasm;
 export type H5File = InstanceType<typeof h5wasm.File>;
@@ -12,7 +12,7 @@ let ready: Promise<H5> | undefined;
 /**
  * h5wasm, ready, with HDF5's throwing error handler on: by default a failing HDF5 call
  * (a filter that fails, a full disk, a read past the heap) only prints HDF5-DIAG lines
- * and returns — writing zeros with exit 0 (h5wasm-notes §6). With it, every library
+ * and returns — writing zeros with exit 0 (docs/h5wasm-notes.md §6). With it, every library
  * error throws. A worker that saw one is not reused (the engine retires it), since a
  * throw can leave HDF5 identifiers open.
  */
@@ -51,7 +51,7 @@ export const FROZEN_EPOCH_MS = 1_600_000_000_000;
 
 /**
  * Runs synchronous HDF5 writes with Date.now frozen, so the same content gives the
- * same bytes (h5wasm-notes §4). Everything inside must be synchronous.
+ * same bytes (docs/h5wasm-notes.md §4). Everything inside must be synchronous.
  */
 export function withFrozenClock<T>(fn: () => T): T {
   const real = Date.now;

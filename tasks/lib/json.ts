@@ -1,7 +1,7 @@
 // Intermediates are JSON; writing goes through one function so the bytes are stable
 // (key order as built, no whitespace).
 import { readFileSync, writeFileSync } from "node:fs";
-import { TaskError } from "../../engine/task.js";
+import { TaskError } from "#flow/task";
 
 export function writeJson(path: string, v: unknown) {
   writeFileSync(path, JSON.stringify(v));

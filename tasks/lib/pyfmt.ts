@@ -52,4 +52,4 @@ export function toCsv(columns: string[], rows: Cell[][], ints: Set<string> = new
 }
 
 /** CSV text written by toCsv (or pandas) → header and rows (the engine's parser). */
-export { parseCsv } from "../../engine/task.js";
+export { parseCsv } from "#flow/task";

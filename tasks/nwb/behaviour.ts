@@ -1,6 +1,6 @@
-// Running speed (§5.3) and screen gaze (§5.4): the signals resampled onto the bins.
+// Running speed (docs/allen-nwb-layout.md §5.3) and screen gaze (§5.4): the signals resampled onto the bins.
 import type { Nwb } from "./open.js";
-import { TaskError } from "../../engine/task.js";
+import { TaskError } from "#flow/task";
 
 export interface Signal { times: Float64Array; values: Float64Array }
 

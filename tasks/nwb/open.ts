@@ -1,7 +1,7 @@
 // Opening a session NWB: every way a real download goes wrong (missing, truncated, not
 // HDF5, not an NWB session) becomes one message naming the file — never an h5wasm trace.
 import { openSync, readSync, closeSync, statSync } from "node:fs";
-import { TaskError } from "../../engine/task.js";
+import { TaskError } from "#flow/task";
 import { h5, type H5File, type H5Dataset, type H5Group } from "../lib/h5.js";
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -128,7 +128,7 @@ export function toFloat64(v: unknown, what: string): Float64Array {
   if (ArrayBuffer.isView(v)) return Float64Array.from(v as unknown as ArrayLike<number>);
   if (typeof v === "number") return Float64Array.of(v);
   if (typeof v === "bigint") return Float64Array.of(Number(v));
-  // A metric column entirely missing in a session is written as empty strings (§3.3).
+  // A metric column entirely missing in a session is written as empty strings (docs/allen-nwb-layout.md §3.3).
   if (Array.isArray(v) && v.every((x) => typeof x === "string")) return Float64Array.from(v as string[], (s) => (s.trim() === "" ? NaN : Number(s)));
   throw new TaskError(`${what}: expected a numeric column`);
 }

@@ -1,12 +1,12 @@
-// stimulus_presentations as AllenSDK builds it from the NWB (layout §5.1): every
+// stimulus_presentations as AllenSDK builds it from the NWB (docs/allen-nwb-layout.md §5.1): every
 // *_presentations table, concatenated, stably sorted by start time, numbered; "N/A",
 // "" and NaN become "null" (here: null); colour parsing; condition ids; presentations
 // overlapping an invalid_times interval tagged "stimulus" become invalid_presentation.
 import type { Nwb } from "./open.js";
 import { toFloat64 } from "./open.js";
 import type { H5Dataset } from "../lib/h5.js";
-import { canonical } from "../../engine/hash/canonical.js";
-import { TaskError } from "../../engine/task.js";
+import { canonical } from "#flow/task";
+import { TaskError } from "#flow/task";
 
 /** A parameter value: a number, a string (AllenSDK leaves phase, size, … as text), or null ("null"). */
 export type Cell = number | string | null;
@@ -24,7 +24,7 @@ export interface Presentation {
 
 const SKIP = new Set(["id", "tags", "tags_index", "timeseries", "timeseries_index"]);
 const BASE = new Set(["start_time", "stop_time", "stimulus_name", "stimulus_block", "stimulus_index"]);
-/** Columns the public stimulus_presentations table drops (§5.1 step 11). */
+/** Columns the public stimulus_presentations table drops (docs/allen-nwb-layout.md §5.1 step 11). */
 export const DETAILED_COLUMNS = new Set([
   "colorSpace", "flipHoriz", "flipVert", "depth", "interpolate", "mask", "opacity", "rgbPedestal", "tex", "texRes", "units", "rgb",
   "signalDots", "noiseDots", "fieldSize", "fieldShape", "fieldPos", "nDots", "dotSize", "dotLife", "color_triplet",

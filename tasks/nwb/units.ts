@@ -1,9 +1,9 @@
-// Units as AllenSDK's session.units gives them (layout §5.2): the default filter
+// Units as AllenSDK's session.units gives them (docs/allen-nwb-layout.md §5.2): the default filter
 // (valid channel, in-brain location, quality "good", amplitude_cutoff ≤ 0.1,
 // presence_ratio ≥ 0.95, isi_violations ≤ 0.5, NaN fails), the structure acronym of the
 // peak channel, and the order (probe name, vertical, horizontal position; stable).
 import type { Nwb } from "./open.js";
-import { TaskError } from "../../engine/task.js";
+import { TaskError } from "#flow/task";
 
 export interface QcThresholds {
   amplitude_cutoff_maximum: number;

@@ -1,7 +1,7 @@
 // Per session × stimulus: the binary spike tensor per structure (presentation × unit ×
 // bin), running speed and pupil/gaze interpolated at the bin centres. Writes a cube
 // (tasks/lib/cube.ts); the per-stimulus node turns cubes into HDF5.
-import { defineTask, TaskError } from "../../engine/task.js";
+import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../nwb/open.js";
 import { forEachUnitSpikes } from "../nwb/units.js";
 import { readRunningSpeed, readScreenGaze, GAZE_COLUMNS } from "../nwb/behaviour.js";

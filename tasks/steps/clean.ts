@@ -3,7 +3,7 @@
 // per session the kept presentations the binning reads. The median is over all
 // sessions together, which is why this node is not per session.
 import { writeFileSync } from "node:fs";
-import { defineTask, TaskError } from "../../engine/task.js";
+import { defineTask, TaskError } from "#flow/task";
 import { readJson, writeJson } from "../lib/json.js";
 import { toCsv, type Cell as CsvCell } from "../lib/pyfmt.js";
 import { mergeWholeMovies, medianFilter, removeBlanks, type Row } from "../clean.js";

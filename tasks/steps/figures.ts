@@ -3,7 +3,7 @@
 // for every stimulus type a trials × bins raster of a few units per structure with the
 // structure's PSTH — all labelled from the data (bin width, structures), never assumed.
 import { readFileSync, writeFileSync } from "node:fs";
-import { defineTask } from "../../engine/task.js";
+import { defineTask } from "#flow/task";
 import { parseCsv } from "../lib/pyfmt.js";
 import { readCube, readCubeHeader } from "../lib/cube.js";
 import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../figures.js";

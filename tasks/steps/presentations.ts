@@ -1,6 +1,6 @@
 // Per session: the AllenSDK stimulus_presentations table, minus the stimulus names the
 // dataset never uses (spontaneous, shuffled movies, invalid presentations).
-import { defineTask, TaskError } from "../../engine/task.js";
+import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../nwb/open.js";
 import { readPresentations, type Presentation } from "../nwb/presentations.js";
 import { writeJson } from "../lib/json.js";

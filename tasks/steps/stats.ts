@@ -1,7 +1,7 @@
 // combined_statistics.csv: one row per (stimulus, session, structure) with the number
 // of presentations and units, and whether the session has pupil data.
 import { writeFileSync } from "node:fs";
-import { defineTask } from "../../engine/task.js";
+import { defineTask } from "#flow/task";
 import { readCubeHeader } from "../lib/cube.js";
 import { toCsv, type Cell } from "../lib/pyfmt.js";
 

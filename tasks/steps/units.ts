@@ -1,6 +1,6 @@
 // Per session: every unit with AllenSDK's default-filter verdict, its structure and
 // its place in AllenSDK's unit order.
-import { defineTask, TaskError } from "../../engine/task.js";
+import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../nwb/open.js";
 import { readUnits, type UnitInfo } from "../nwb/units.js";
 import { writeJson } from "../lib/json.js";

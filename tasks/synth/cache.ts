@@ -1,11 +1,11 @@
-// Writes a whole synthetic EcephysProjectCache directory (layout §1): manifest.json,
+// Writes a whole synthetic EcephysProjectCache directory (docs/allen-nwb-layout.md §1): manifest.json,
 // sessions/probes/channels/units CSVs with consistent ids, and one NWB per session.
 import { mkdirSync, writeFileSync, rmSync, existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { buildSession, type SessionModel, type SessionSpec } from "./session.js";
 import { writeSessionNwb } from "./write-nwb.js";
 import { toCsv, type Cell } from "../lib/pyfmt.js";
-import { tempSibling } from "../../engine/task.js";
+import { tempSibling } from "#flow/task";
 
 export type CacheScale = "example" | "full" | "many";
 

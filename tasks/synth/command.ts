@@ -2,7 +2,7 @@
 // writes a synthetic Allen cache with the real layout.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import type { CommandFn } from "../../engine/task.js";
+import type { CommandFn } from "#flow/task";
 import { cacheSpecs, writeCache, type CacheScale } from "./cache.js";
 
 const USAGE = `usage: flow synth <out_dir> [--scale example|full|many] [--seed N] [--sessions N]

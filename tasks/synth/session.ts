@@ -169,7 +169,7 @@ function randomMetrics(rng: Rng, full: boolean): Record<string, number> {
   };
 }
 
-/** Units that exercise every branch of AllenSDK's default filter (§5.2). */
+/** Units that exercise every branch of AllenSDK's default filter (docs/allen-nwb-layout.md §5.2). */
 function plantUnits(units: Unit[], channels: Channel[], probes: Probe[]) {
   const good = (u: Unit) => { u.quality = "good"; Object.assign(u.metrics, { amplitude_cutoff: 0.05, presence_ratio: 0.99, isi_violations: 0.1 }); };
   const inBrain = channels.filter((c) => c.valid && c.location && c.location !== "None" && c.probeId === probes[0]!.id && c.location.startsWith("VIS"));

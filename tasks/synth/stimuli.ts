@@ -1,5 +1,5 @@
 // Stimulus blocks of the two Allen session types, as the layout document describes
-// them (§3.5, §6.2, §6.3, §9): names, parameter columns and their HDF5 types,
+// them (docs/allen-nwb-layout.md §3.5, §6.2, §6.3, §9): names, parameter columns and their HDF5 types,
 // durations, repeat counts, blanks. `reps` scales them down for the example.
 import type { Rng } from "./rng.js";
 

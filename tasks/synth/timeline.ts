@@ -1,4 +1,4 @@
-// The block timeline of a session: real order and counts (§6.3) at the `full` scale,
+// The block timeline of a session: real order and counts (docs/allen-nwb-layout.md §6.3) at the `full` scale,
 // the same order with short blocks at the `example` scale. Spontaneous rows fill gaps.
 import { Rng } from "./rng.js";
 import { generators, movie, FRAME_MOVIE_ONE, FRAME_MOVIE_THREE, type StimRow, type BlockCtx } from "./stimuli.js";

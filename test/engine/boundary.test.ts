@@ -1,0 +1,41 @@
+// The boundary between the engine and the pipeline, both ways: engine/ imports nothing
+// from tasks/, and tasks/ reach the engine only through its one public entry, #flow/task.
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { REPO } from "../rig.js";
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? tsFiles(p) : /\.(ts|mjs)$/.test(f) ? [p] : [];
+  });
+}
+
+const SPEC = /(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const specifiers = (f: string) => [...readFileSync(f, "utf8").matchAll(SPEC)].map((m) => m[1] ?? m[2]!);
+
+describe("the engine/tasks boundary", () => {
+  it("engine/ imports nothing from tasks/", () => {
+    const bad: string[] = [];
+    for (const f of tsFiles(join(REPO, "engine"))) {
+      for (const s of specifiers(f)) {
+        if (s.startsWith(".") && relative(REPO, resolve(dirname(f), s)).startsWith("tasks")) bad.push(`${relative(REPO, f)} → ${s}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("tasks/ import the engine only through #flow/task", () => {
+    const bad: string[] = [];
+    let through = 0;
+    for (const f of tsFiles(join(REPO, "tasks"))) {
+      for (const s of specifiers(f)) {
+        if (s === "#flow/task") through++;
+        else if (s.startsWith(".") && relative(REPO, resolve(dirname(f), s)).startsWith("engine")) bad.push(`${relative(REPO, f)} → ${s}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(through).toBeGreaterThan(10);
+  });
+});
