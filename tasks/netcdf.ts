@@ -3,7 +3,7 @@
 // its coordinates are dimension scales, attached by absolute path to every variable.
 // Writes happen with a frozen clock so the same inputs give the same bytes.
 import { h5, h5op, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
-import { readCube, unpack, type Cube } from "./lib/cube.js";
+import { readCube, readCubeHeader, unpack, type Cube } from "./lib/cube.js";
 import { basename } from "node:path";
 import { TaskError } from "#flow/task";
 
@@ -44,7 +44,9 @@ function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Fl
 export async function writeStimulusFile(path: string, cubePaths: string[], o: WriteOptions): Promise<{ sessions: number; groups: number }> {
   const lib = await h5();
   let groups = 0, sessions = 0;
-  const all = cubePaths.map((p) => readCube(p));
+  // Headers first (small); then one session's cube at a time, so memory stays flat
+  // however many sessions there are (58 full-size sessions would not fit at once).
+  const all = cubePaths.map((p) => ({ p, header: readCubeHeader(p) }));
   const cubes = all.filter((c) => c.header.presentations.ids.length > 0);
   // No session of this cache shows the stimulus (e.g. dot_motion in brain_observatory_1.1
   // sessions): an empty file. Shown, but all filtered away: the thresholds are wrong.
@@ -63,8 +65,8 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
           f.create_attribute("flow_node_key", o.nodeKey);
           f.create_attribute("stimulus_type", o.stimulus);
           if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
-          for (const cube of cubes) {
-            const n = writeSession(f, cube, o);
+          for (const { p } of cubes) {
+            const n = writeSession(f, readCube(p), o);
             if (n) { sessions++; groups += n; }
           }
         });
