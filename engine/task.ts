@@ -16,12 +16,66 @@ export interface TaskContext {
   log(message: string): void;
 }
 
+/**
+ * What a task says it takes and makes: its inputs and outputs by name — "file" (one
+ * path) or "files" (a list of inputs gathered over another task; one output per member
+ * of a set) — and the params (or foreach values) it needs. Checked against the node
+ * pipeline.yaml gives it before the task runs; and it types `ctx` with no casts.
+ */
+export interface TaskDeclaration {
+  inputs?: Record<string, "file" | "files">;
+  outputs?: Record<string, "file" | "files">;
+  params?: readonly string[];
+}
+
 export interface TaskModule {
+  declared?: TaskDeclaration;
   run(ctx: TaskContext): Promise<void> | void;
 }
 
-export function defineTask(t: TaskModule): TaskModule {
-  return t;
+type InputsOf<I> = { [K in keyof I]: I[K] extends "files" ? string[] : string };
+type OutputsOf<O> = { [K in keyof O]: O[K] extends "files" ? Record<string, string> : string };
+
+/** The context a declared task sees: its own names, typed. */
+export interface DeclaredContext<I, O, P extends string> extends Omit<TaskContext, "inputs" | "outputs" | "params"> {
+  inputs: InputsOf<I>;
+  outputs: OutputsOf<O>;
+  /** the declared params, and any other the node has (optional) */
+  params: { [K in P]: ParamValue } & Record<string, ParamValue | undefined>;
+}
+
+export function defineTask<
+  const I extends Record<string, "file" | "files"> = Record<never, "file">,
+  const O extends Record<string, "file" | "files"> = Record<never, "file">,
+  const P extends string = never,
+>(t: { inputs?: I; outputs?: O; params?: readonly P[]; run(ctx: DeclaredContext<I, O, P>): Promise<void> | void }): TaskModule {
+  return {
+    declared: { inputs: t.inputs, outputs: t.outputs, params: t.params },
+    run: (ctx) => t.run(ctx as unknown as DeclaredContext<I, O, P>),
+  };
+}
+
+/**
+ * Why a node's inputs, outputs or params do not match what its task module declares,
+ * or undefined when they do (or the module declares nothing).
+ */
+export function declarationMismatch(
+  d: TaskDeclaration | undefined, node: { inputs: Record<string, unknown>; outputs: Record<string, unknown>; params: Record<string, unknown> },
+): string | undefined {
+  if (!d) return undefined;
+  const problems: string[] = [];
+  const kind = (v: unknown, what: "input" | "output") => (what === "input" ? (Array.isArray(v) ? "files" : "file") : typeof v === "object" ? "files" : "file");
+  for (const what of ["input", "output"] as const) {
+    const declared = (what === "input" ? d.inputs : d.outputs) ?? {};
+    const given = what === "input" ? node.inputs : node.outputs;
+    for (const [name, k] of Object.entries(declared)) {
+      if (!(name in given)) problems.push(`${what} '${name}' is declared but pipeline.yaml gives none`);
+      else if (kind(given[name], what) !== k) problems.push(`${what} '${name}' is declared as ${k} but pipeline.yaml gives ${kind(given[name], what)}`);
+    }
+    for (const name of Object.keys(given)) if (!(name in declared)) problems.push(`pipeline.yaml gives ${what} '${name}', which the task does not declare`);
+  }
+  for (const p of d.params ?? []) if (!(p in node.params)) problems.push(`param '${p}' is declared but the node has none (list it under the task's params:)`);
+  return problems.length ? problems.join("; ") : undefined;
 }
 
 /** An expected failure (bad input): reported as its message alone, no stack. */

@@ -2,7 +2,7 @@
 // time. A crash or OOM here fails the node it was running, never the whole run.
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import type { TaskModule } from "../task.js";
+import { TaskError, declarationMismatch, type TaskModule } from "../task.js";
 import { FLOW_VERSION } from "../workspace.js";
 import type { Job, Usage } from "./types.js";
 import { between, resetPeak, sample } from "./proc-usage.js";
@@ -61,6 +61,8 @@ process.on("message", async (m: Msg) => {
     const mod = await import(pathToFileURL(resolve(job.root, job.run.module)).href);
     const task: TaskModule = mod.default ?? mod;
     if (typeof task.run !== "function") throw new Error(`${job.run.module} has no default export with run()`);
+    const wrong = declarationMismatch(task.declared, job);
+    if (wrong) throw new TaskError(`${job.run.module} does not match pipeline.yaml: ${wrong}`);
     await task.run({
       node: job.node, key: job.key, params: job.params, inputs: job.inputs, outputs: job.outputs,
       root: job.root, flowVersion: FLOW_VERSION,

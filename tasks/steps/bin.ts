@@ -22,12 +22,15 @@ export function numericParam(v: unknown): number {
 }
 
 export default defineTask({
+  inputs: { nwb: "file", units: "file", presentations: "file" },
+  outputs: { cube: "file" },
+  params: ["session", "stimulus", "bin_width", "spec"],
   async run(ctx) {
     const stim = stimulusType(ctx.params.spec!, String(ctx.params.stimulus));
     const w = Number(ctx.params.bin_width);
     const session = Number(ctx.params.session);
-    const kept = readJson<KeptPresentations>(ctx.inputs.presentations as string);
-    const units = readJson<SessionUnits>(ctx.inputs.units as string).units.filter((u) => u.kept);
+    const kept = readJson<KeptPresentations>(ctx.inputs.presentations);
+    const units = readJson<SessionUnits>(ctx.inputs.units).units.filter((u) => u.kept);
     const rows = kept.presentations.filter((p) => stim.sources.includes(p.stimulus_name))
       .sort((a, b) => a.start_time - b.start_time || a.stimulus_presentation_id - b.stimulus_presentation_id);
     const P = rows.length;
@@ -48,7 +51,7 @@ export default defineTask({
     let speed = new Float32Array(0);
 
     if (P > 0) {
-      const nwb = await Nwb.open(ctx.inputs.nwb as string);
+      const nwb = await Nwb.open(ctx.inputs.nwb);
       try {
         const spec: BinSpec = {
           start: Float64Array.from(rows, (r) => r.start_time), stop: Float64Array.from(rows, (r) => r.stop_time),
@@ -80,7 +83,7 @@ export default defineTask({
         nwb.close();
       }
     }
-    writeCube(ctx.outputs.cube as string, {
+    writeCube(ctx.outputs.cube, {
       header: {
         session, stimulus: stim.name, bin_width: w,
         presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0), n_bins: T, time: [...time],

@@ -29,26 +29,29 @@ function tableCsv(rows: Row[]): string {
 }
 
 export default defineTask({
+  inputs: { tables: "files" },
+  outputs: { original: "file", whole_movies: "file", filtered: "file", medians: "file", summary: "file", kept: "files" },
+  params: ["stimuli", "median_threshold_movie", "median_threshold_other"],
   run(ctx) {
     const types = stimulusTypes(ctx.params.stimuli!);
     const relevant = relevantBySource(types);
-    const tables = (ctx.inputs.tables as string[]).map((p) => readJson<SessionPresentations>(p));
+    const tables = ctx.inputs.tables.map((p) => readJson<SessionPresentations>(p));
     const rows: Row[] = tables.flatMap((t) => t.presentations.map((p) => ({ ...p, session: t.session })));
-    writeFileSync(ctx.outputs.original as string, tableCsv(rows));
+    writeFileSync(ctx.outputs.original, tableCsv(rows));
 
     const whole = mergeWholeMovies(rows);
-    writeFileSync(ctx.outputs.whole_movies as string, tableCsv(whole));
+    writeFileSync(ctx.outputs.whole_movies, tableCsv(whole));
 
     const { kept, medians, summary } = medianFilter(whole, Number(ctx.params.median_threshold_movie), Number(ctx.params.median_threshold_other));
-    writeFileSync(ctx.outputs.medians as string, toCsv(["stimulus_name", "median_duration"], [...medians].map(([n, m]) => [n, m])));
-    writeFileSync(ctx.outputs.summary as string, toCsv(
+    writeFileSync(ctx.outputs.medians, toCsv(["stimulus_name", "median_duration"], [...medians].map(([n, m]) => [n, m])));
+    writeFileSync(ctx.outputs.summary, toCsv(
       ["stimulus_name", "before", "after", "removed", "percent"],
       summary.map((s) => [s.stimulus_name, s.before, s.after, s.removed, s.percent]), new Set(["before", "after", "removed"])));
 
     const filtered = removeBlanks(kept, (n) => relevant.get(n));
-    writeFileSync(ctx.outputs.filtered as string, tableCsv(filtered));
+    writeFileSync(ctx.outputs.filtered, tableCsv(filtered));
 
-    const perSession = ctx.outputs.kept as Record<string, string>;
+    const perSession = ctx.outputs.kept;
     for (const [session, path] of Object.entries(perSession)) {
       const s = Number(session);
       if (!tables.some((t) => t.session === s)) throw new TaskError(`clean: no presentations table for session ${session}`);

@@ -11,8 +11,10 @@ import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../fig
 const UNITS_SHOWN = 2, TRIALS_SHOWN = 30, STRUCTURES_SHOWN = 8;
 
 export default defineTask({
+  inputs: { stats: "file", summary: "file", cubes: "files" },
+  outputs: { units_per_structure: "file", sessions_per_stimulus: "file", filter_summary: "file", raster: "files" },
   run(ctx) {
-    const { columns, rows } = parseCsv(readFileSync(ctx.inputs.stats as string, "utf8"));
+    const { columns, rows } = parseCsv(readFileSync(ctx.inputs.stats, "utf8"));
     const col = (name: string) => columns.indexOf(name);
     const [iStim, iSess, iStruct, iUnits] = ["stimulus_type", "session_id", "brain_structure", "n_units"].map(col);
     const unitsBy = new Map<string, Map<string, number>>(); // structure → session → units
@@ -26,19 +28,19 @@ export default defineTask({
     }
     const nSessions = new Set(rows.map((r) => r[iSess!])).size;
     const sorted = (m: [string, number][]) => m.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    writeFileSync(ctx.outputs.units_per_structure as string, barChart(`Units per brain structure (quality-filtered, ${nSessions} sessions)`, "units",
+    writeFileSync(ctx.outputs.units_per_structure, barChart(`Units per brain structure (quality-filtered, ${nSessions} sessions)`, "units",
       sorted([...unitsBy].map(([s, m]) => [s, [...m.values()].reduce((a, b) => a + b, 0)]))));
-    writeFileSync(ctx.outputs.sessions_per_stimulus as string, barChart(`Sessions per stimulus type (of ${nSessions})`, "sessions",
+    writeFileSync(ctx.outputs.sessions_per_stimulus, barChart(`Sessions per stimulus type (of ${nSessions})`, "sessions",
       sorted([...sessionsBy].map(([s, set]) => [s, set.size]))));
 
-    const summary = parseCsv(readFileSync(ctx.inputs.summary as string, "utf8"));
+    const summary = parseCsv(readFileSync(ctx.inputs.summary, "utf8"));
     const sc = (n: string) => summary.columns.indexOf(n);
-    writeFileSync(ctx.outputs.filter_summary as string, pairedBarChart("Stimulus presentations before and after the median-duration filter", "presentations (all sessions)",
+    writeFileSync(ctx.outputs.filter_summary, pairedBarChart("Stimulus presentations before and after the median-duration filter", "presentations (all sessions)",
       summary.rows.map((r) => [r[sc("stimulus_name")]!, Number(r[sc("before")]), Number(r[sc("after")])]), ["before", "after"]));
 
     // One raster per stimulus type: the first session (by id) that shows it.
-    const headers = (ctx.inputs.cubes as string[]).map((p) => ({ p, h: readCubeHeader(p) }));
-    for (const [stimulus, out] of Object.entries(ctx.outputs.raster as Record<string, string>)) {
+    const headers = ctx.inputs.cubes.map((p) => ({ p, h: readCubeHeader(p) }));
+    for (const [stimulus, out] of Object.entries(ctx.outputs.raster)) {
       const first = headers.filter((x) => x.h.stimulus === stimulus && x.h.presentations.ids.length > 0).sort((a, b) => a.h.session - b.h.session)[0];
       if (!first) {
         writeFileSync(out, barChart(`${stimulus}: no session shows it after filtering`, "", []));

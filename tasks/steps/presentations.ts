@@ -8,8 +8,11 @@ import { writeJson } from "../lib/json.js";
 export interface SessionPresentations { session: number; presentations: Presentation[] }
 
 export default defineTask({
+  inputs: { nwb: "file" },
+  outputs: { table: "file" },
+  params: ["session", "drop_names"],
   async run(ctx) {
-    const nwb = await Nwb.open(ctx.inputs.nwb as string);
+    const nwb = await Nwb.open(ctx.inputs.nwb);
     try {
       const drop = ctx.params.drop_names as string[];
       const all = readPresentations(nwb);
@@ -23,7 +26,7 @@ export default defineTask({
       // small; the CSVs still show every column, with AllenSDK's "null".
       for (const p of kept) for (const [k, v] of Object.entries(p.params)) if (v === null) delete p.params[k];
       const out: SessionPresentations = { session: Number(ctx.params.session), presentations: kept };
-      writeJson(ctx.outputs.table as string, out);
+      writeJson(ctx.outputs.table, out);
       ctx.log(`${all.length} presentations, ${kept.length} after dropping ${drop.join("/")}`);
     } finally {
       nwb.close();

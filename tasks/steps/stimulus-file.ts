@@ -4,10 +4,13 @@ import { defineTask } from "#flow/task";
 import { writeStimulusFile } from "../netcdf.js";
 
 export default defineTask({
+  inputs: { cubes: "files" },
+  outputs: { h5: "file" },
+  params: ["gzip_level"], // and stimulus or natural_visual, structure_prefix for the subset
   async run(ctx) {
     const prefix = ctx.params.structure_prefix ? String(ctx.params.structure_prefix) : "";
     const stimulus = String(ctx.params.stimulus ?? ctx.params.natural_visual);
-    const r = await writeStimulusFile(ctx.outputs.h5 as string, ctx.inputs.cubes as string[], {
+    const r = await writeStimulusFile(ctx.outputs.h5, ctx.inputs.cubes, {
       stimulus, gzip: Number(ctx.params.gzip_level), flowVersion: ctx.flowVersion, nodeKey: ctx.key,
       structures: prefix ? new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) : undefined,
     });

@@ -8,8 +8,11 @@ import { writeJson } from "../lib/json.js";
 export interface SessionUnits { session: number; units: UnitInfo[] }
 
 export default defineTask({
+  inputs: { nwb: "file" },
+  outputs: { units: "file" },
+  params: ["session", "amplitude_cutoff_maximum", "presence_ratio_minimum", "isi_violations_maximum"],
   async run(ctx) {
-    const nwb = await Nwb.open(ctx.inputs.nwb as string);
+    const nwb = await Nwb.open(ctx.inputs.nwb);
     try {
       const units = readUnits(nwb, {
         amplitude_cutoff_maximum: Number(ctx.params.amplitude_cutoff_maximum),
@@ -19,7 +22,7 @@ export default defineTask({
       const kept = units.filter((u) => u.kept);
       if (kept.length === 0) throw new TaskError(`${nwb.path}: no unit passes the quality filter (${units.length} units in the file)`);
       const out: SessionUnits = { session: Number(ctx.params.session), units };
-      writeJson(ctx.outputs.units as string, out);
+      writeJson(ctx.outputs.units, out);
       ctx.log(`${units.length} units, ${kept.length} pass the default filter`);
     } finally {
       nwb.close();
