@@ -6,8 +6,14 @@ import { kernel } from "./kernel.js";
 import { noop } from "./noop.js";
 import { example } from "./example.js";
 
-console.log(`flow benchmarks — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
-try { console.log(execFileSync("git", ["log", "-1", "--format=commit %h"]).toString().trim()); } catch { /* not a checkout */ }
+console.log(
+  `flow benchmarks — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
+try {
+  console.log(execFileSync("git", ["log", "-1", "--format=commit %h"]).toString().trim());
+} catch {
+  /* not a checkout */
+}
 await example();
 await fullSession();
 await kernel();

@@ -30,9 +30,14 @@ tasks:
 
 /** A chain of n tasks, each reading the previous one's output. */
 export function chain(n: number): string {
-  const lines = ["version: 1", "tasks:", "  t0:", "    run: { argv: [/bin/sh, -c, 'echo 0 > \"$0\"', \"${out.o}\"] }", "    outputs: { o: out/0.txt }"];
+  const lines = ["version: 1", "tasks:", "  t0:", '    run: { argv: [/bin/sh, -c, \'echo 0 > "$0"\', "${out.o}"] }', "    outputs: { o: out/0.txt }"];
   for (let i = 1; i < n; i++) {
-    lines.push(`  t${i}:`, `    run: { argv: [/bin/cp, "\${in.p}", "\${out.o}"] }`, `    inputs: { p: out/${i - 1}.txt }`, `    outputs: { o: out/${i}.txt }`);
+    lines.push(
+      `  t${i}:`,
+      `    run: { argv: [/bin/cp, "\${in.p}", "\${out.o}"] }`,
+      `    inputs: { p: out/${i - 1}.txt }`,
+      `    outputs: { o: out/${i}.txt }`,
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -48,7 +53,11 @@ function ws(name: string, yaml: string): string {
 /** Wall time and peak RSS of one flow command. */
 async function timed(cwd: string, ...args: string[]): Promise<{ ms: number; rssMb: number; stdout: string }> {
   const t0 = performance.now();
-  const r = await execa("/usr/bin/time", ["-f", "%M", process.execPath, join(REPO, "bin/flow.js"), ...args], { cwd, reject: false, maxBuffer: 1 << 30 });
+  const r = await execa("/usr/bin/time", ["-f", "%M", process.execPath, join(REPO, "bin/flow.js"), ...args], {
+    cwd,
+    reject: false,
+    maxBuffer: 1 << 30,
+  });
   const ms = performance.now() - t0;
   if (r.exitCode !== 0) throw new Error(`flow ${args.join(" ")} failed (${r.exitCode}):\n${r.stderr.slice(-2000)}`);
   const rssKb = Number(r.stderr.trim().split("\n").pop());
@@ -68,10 +77,14 @@ export async function graphScale() {
     const dir = ws(`fan-${n}`, fanOut(n));
     const r = await timed(dir, "status", "--json");
     statusMs.push(r.ms);
-    rows.push([`status, never run, fan-out ${n} + gather`, `${s(r.ms)}, peak RSS ${r.rssMb.toFixed(0)} MB`, n >= 100_000 ? "≤ 10 s, ≤ 1 GB" : undefined]);
+    rows.push([
+      `status, never run, fan-out ${n} + gather`,
+      `${s(r.ms)}, peak RSS ${r.rssMb.toFixed(0)} MB`,
+      n >= 100_000 ? "≤ 10 s, ≤ 1 GB" : undefined,
+    ]);
   }
   const ratio = statusMs[1]! / statusMs[0]!;
-  rows.push([`  t(${sizes[1]}) / t(${sizes[0]})`, ratio.toFixed(2), `≤ ${(sizes[1]! / sizes[0]! * 1.25).toFixed(1)} (linear)`]);
+  rows.push([`  t(${sizes[1]}) / t(${sizes[0]})`, ratio.toFixed(2), `≤ ${((sizes[1]! / sizes[0]!) * 1.25).toFixed(1)} (linear)`]);
 
   const chainN = quick ? 20_000 : 100_000;
   const c = ws(`chain-${chainN}`, chain(chainN));

@@ -11,24 +11,46 @@ import { packedLength } from "../tasks/lib/cube.js";
 import { ensureCache, table, s, WORK } from "./lib.js";
 import type { KeptPresentations } from "../tasks/steps/clean.js";
 
-function searchLeft(a: Float64Array, v: number) { let lo = 0, hi = a.length; while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m]! < v) lo = m + 1; else hi = m; } return lo; }
-function searchRight(a: Float64Array, v: number) { let lo = 0, hi = a.length; while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m]! <= v) lo = m + 1; else hi = m; } return lo; }
+function searchLeft(a: Float64Array, v: number) {
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+function searchRight(a: Float64Array, v: number) {
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! <= v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
 
 /** AllenSDK: build_time_window_domain + build_spike_histogram (binarized). */
 function allensdk(spikes: Float64Array[], spec: BinSpec, offsets: Float64Array): Uint8Array {
-  const P = spec.start.length, T = spec.nBins, U = spikes.length;
+  const P = spec.start.length,
+    T = spec.nBins,
+    U = spikes.length;
   const D = new Float64Array(P * (T + 1));
-  for (let p = 0; p < P; p++) for (let k = 0; k <= T; k++) {
-    const v = spec.start[p]! + offsets[k]!;
-    D[p * (T + 1) + k] = spec.clipAtStop ? Math.min(v, spec.stop[p]!) : v;
-  }
+  for (let p = 0; p < P; p++)
+    for (let k = 0; k <= T; k++) {
+      const v = spec.start[p]! + offsets[k]!;
+      D[p * (T + 1) + k] = spec.clipAtStop ? Math.min(v, spec.stop[p]!) : v;
+    }
   const out = new Uint8Array(P * U * T);
   for (let u = 0; u < U; u++) {
     const s = spikes[u]!;
-    for (let p = 0; p < P; p++) for (let k = 0; k < T; k++) {
-      const c = searchRight(s, D[p * (T + 1) + k + 1]!) - searchLeft(s, D[p * (T + 1) + k]!);
-      out[(p * U + u) * T + k] = c > 0 ? 1 : 0;
-    }
+    for (let p = 0; p < P; p++)
+      for (let k = 0; k < T; k++) {
+        const c = searchRight(s, D[p * (T + 1) + k + 1]!) - searchLeft(s, D[p * (T + 1) + k]!);
+        out[(p * U + u) * T + k] = c > 0 ? 1 : 0;
+      }
   }
   return out;
 }
@@ -46,18 +68,31 @@ export async function kernel() {
   const nwb = await Nwb.open(join(cache, "session_715093703/session_715093703.nwb"));
   const units = readUnits(nwb).filter((u) => u.kept);
   const spikes: Float64Array[] = [];
-  forEachUnitSpikes(nwb, units.map((u) => u.row), (_r, sp) => spikes.push(Float64Array.from(sp)));
+  forEachUnitSpikes(
+    nwb,
+    units.map((u) => u.row),
+    (_r, sp) => spikes.push(Float64Array.from(sp)),
+  );
   nwb.close();
   const out: [string, string, string?][] = [];
-  let totalFlow = 0, totalSdk = 0;
+  let totalFlow = 0,
+    totalSdk = 0;
   for (const stim of ["natural_scenes", "natural_movie_three", "drifting_gratings"]) {
     const rs = rows.filter((r) => r.stimulus_name === stim);
     const spec: BinSpec = {
-      start: Float64Array.from(rs, (r) => r.start_time), stop: Float64Array.from(rs, (r) => r.stop_time),
-      nBins: nBinsFor(rs.map((r) => r.duration), 0.02), binWidth: 0.02, clipAtStop: stim.startsWith("natural_movie"),
+      start: Float64Array.from(rs, (r) => r.start_time),
+      stop: Float64Array.from(rs, (r) => r.stop_time),
+      nBins: nBinsFor(
+        rs.map((r) => r.duration),
+        0.02,
+      ),
+      binWidth: 0.02,
+      clipAtStop: stim.startsWith("natural_movie"),
     };
     const offsets = edgeOffsets(spec.nBins, 0.02);
-    const U = spikes.length, P = rs.length, T = spec.nBins;
+    const U = spikes.length,
+      P = rs.length,
+      T = spec.nBins;
     let t = performance.now();
     const bits = new Uint8Array(packedLength(P * U * T));
     spikes.forEach((sp, u) => binUnit(sp, spec, offsets, u, U, bits));

@@ -10,9 +10,22 @@ import { workspace, flow, hashTree, REPO } from "./lib.js";
 
 function killedRun(cwd: string, cache: string, afterMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, "bin/flow.js"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2"], { cwd, detached: true, stdio: "ignore" });
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* finished already */ } }, afterMs);
-    child.on("exit", () => { clearTimeout(timer); resolve(); });
+    const child = spawn(process.execPath, [join(REPO, "bin/flow.js"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2"], {
+      cwd,
+      detached: true,
+      stdio: "ignore",
+    });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* finished already */
+      }
+    }, afterMs);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 

@@ -30,7 +30,13 @@ export async function flow(cwd: string, ...args: string[]) {
 export function records(ws: string): ProvenanceRecord[] {
   const dir = join(ws, "cache", "records");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)));
+  return readdirSync(dir).flatMap((f) =>
+    readFileSync(join(dir, f), "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  );
 }
 
 export async function ensureCache(name: string, scale: "full" | "many", sessions = 58): Promise<string> {

@@ -39,7 +39,11 @@ export async function noop() {
       ["flow status, nothing changed", `${s(status.ms)} (${(status.ms / base.ms).toFixed(1)}× baseline)`, "≤ 1 s"],
       ["flow run, nothing to do", `${s(run.ms)} (${(run.ms / base.ms).toFixed(1)}× baseline), ran ${noopRan}`, "≤ 1 s"],
       ["flow status after one NWB changed", s(st2.ms)],
-      ["re-run after one NWB changed", `${s(rerun.ms)}, ran ${ran.length} nodes, of other sessions: ${foreign.length}`, "only that session + gathered"],
+      [
+        "re-run after one NWB changed",
+        `${s(rerun.ms)}, ran ${ran.length} nodes, of other sessions: ${foreign.length}`,
+        "only that session + gathered",
+      ],
     ]);
     return { statusMs: status.ms, runMs: run.ms, foreign: foreign.length };
   } finally {

@@ -4,11 +4,22 @@
 
 export type Reason =
   // 2: the command line or the pipeline file is wrong
-  | "usage" | "pipeline-invalid" | "pipeline-missing" | "param-unknown" | "param-invalid" | "selector-invalid"
+  | "usage"
+  | "pipeline-invalid"
+  | "pipeline-missing"
+  | "param-unknown"
+  | "param-invalid"
+  | "selector-invalid"
   // 1: a task failed
   | "task-failed"
   // 3: the environment: files, disks, locks, servers
-  | "lock-held" | "input-missing" | "input-changed" | "io-error" | "cache-unreachable" | "cache-corrupt" | "prepare-pending";
+  | "lock-held"
+  | "input-missing"
+  | "input-changed"
+  | "io-error"
+  | "cache-unreachable"
+  | "cache-corrupt"
+  | "prepare-pending";
 
 export const EXIT = {
   ok: 0,
@@ -24,7 +35,12 @@ export function exitCodeOf(reason: Reason): number {
   switch (reason) {
     case "task-failed":
       return EXIT.taskFailed;
-    case "usage": case "pipeline-invalid": case "pipeline-missing": case "param-unknown": case "param-invalid": case "selector-invalid":
+    case "usage":
+    case "pipeline-invalid":
+    case "pipeline-missing":
+    case "param-unknown":
+    case "param-invalid":
+    case "selector-invalid":
       return EXIT.usage;
     default:
       return EXIT.environment;
@@ -40,7 +56,11 @@ export interface Failure {
 }
 
 export class FlowError extends Error {
-  constructor(readonly reason: Reason, message: string, readonly detail?: string) {
+  constructor(
+    readonly reason: Reason,
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "FlowError";
   }
@@ -53,10 +73,18 @@ export class FlowError extends Error {
 }
 
 const ERRNO_TEXT: Record<string, string> = {
-  EACCES: "permission denied", EPERM: "operation not permitted", ENOSPC: "no space left on the device",
-  EROFS: "read-only file system", ENOTDIR: "a parent is not a directory", EISDIR: "is a directory",
-  ENOENT: "no such file or directory", EEXIST: "already exists", EMFILE: "too many open files",
-  EIO: "input/output error", ELOOP: "too many levels of symbolic links", EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EROFS: "read-only file system",
+  ENOTDIR: "a parent is not a directory",
+  EISDIR: "is a directory",
+  ENOENT: "no such file or directory",
+  EEXIST: "already exists",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+  ELOOP: "too many levels of symbolic links",
+  EDQUOT: "disk quota exceeded",
 };
 
 /** Node's file-system errors (they carry code, syscall and path) as one readable line. */

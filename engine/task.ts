@@ -60,21 +60,26 @@ export function defineTask<
  * or undefined when they do (or the module declares nothing).
  */
 export function declarationMismatch(
-  d: TaskDeclaration | undefined, node: { inputs: Record<string, unknown>; outputs: Record<string, unknown>; params: Record<string, unknown> },
+  d: TaskDeclaration | undefined,
+  node: { inputs: Record<string, unknown>; outputs: Record<string, unknown>; params: Record<string, unknown> },
 ): string | undefined {
   if (!d) return undefined;
   const problems: string[] = [];
-  const kind = (v: unknown, what: "input" | "output") => (what === "input" ? (Array.isArray(v) ? "files" : "file") : typeof v === "object" ? "files" : "file");
+  const kind = (v: unknown, what: "input" | "output") =>
+    what === "input" ? (Array.isArray(v) ? "files" : "file") : typeof v === "object" ? "files" : "file";
   for (const what of ["input", "output"] as const) {
     const declared = (what === "input" ? d.inputs : d.outputs) ?? {};
     const given = what === "input" ? node.inputs : node.outputs;
     for (const [name, k] of Object.entries(declared)) {
       if (!(name in given)) problems.push(`${what} '${name}' is declared but pipeline.yaml gives none`);
-      else if (kind(given[name], what) !== k) problems.push(`${what} '${name}' is declared as ${k} but pipeline.yaml gives ${kind(given[name], what)}`);
+      else if (kind(given[name], what) !== k)
+        problems.push(`${what} '${name}' is declared as ${k} but pipeline.yaml gives ${kind(given[name], what)}`);
     }
-    for (const name of Object.keys(given)) if (!(name in declared)) problems.push(`pipeline.yaml gives ${what} '${name}', which the task does not declare`);
+    for (const name of Object.keys(given))
+      if (!(name in declared)) problems.push(`pipeline.yaml gives ${what} '${name}', which the task does not declare`);
   }
-  for (const p of d.params ?? []) if (!(p in node.params)) problems.push(`param '${p}' is declared but the node has none (list it under the task's params:)`);
+  for (const p of d.params ?? [])
+    if (!(p in node.params)) problems.push(`param '${p}' is declared but the node has none (list it under the task's params:)`);
   return problems.length ? problems.join("; ") : undefined;
 }
 
@@ -106,7 +111,10 @@ export type CommandFn = (args: string[], ctx: CommandContext) => Promise<number>
  * cheap and must not touch the network: `flow status` calls it.
  */
 export type PendingFn = (args: string[], ctx: CommandContext) => Promise<string | undefined> | string | undefined;
-export interface CommandModule { command: CommandFn; pending?: PendingFn }
+export interface CommandModule {
+  command: CommandFn;
+  pending?: PendingFn;
+}
 
 /** A temp name beside a path that the engine's sweep of dead writers recognises. */
 export { tempSibling } from "./store/atomic.js";
@@ -132,7 +140,10 @@ export interface ReportContext {
   /** every node of a task: its foreach values and output paths (absolute) */
   outputs(task: string): { vars: Record<string, string>; paths: Record<string, string | Record<string, string>> }[];
 }
-export interface ReportSection { title: string; html: string }
+export interface ReportSection {
+  title: string;
+  html: string;
+}
 export type SectionFn = (ctx: ReportContext) => Promise<ReportSection> | ReportSection;
 
 /** The canonical JSON encoding the engine hashes (sorted keys, exact numbers). */

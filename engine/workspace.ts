@@ -12,11 +12,13 @@ import { WorkspaceState } from "./store/workspace-state.js";
 import { Records } from "./records/records.js";
 import { Lock } from "./lock/lock.js";
 
-export const FLOW_VERSION: string = JSON.parse(
-  readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"),
-).version;
+export const FLOW_VERSION: string = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")).version;
 
-export interface WorkspaceOptions { cacheDir?: string; cacheUrl?: string; link?: LinkMode }
+export interface WorkspaceOptions {
+  cacheDir?: string;
+  cacheUrl?: string;
+  link?: LinkMode;
+}
 
 export class Workspace {
   readonly flowDir: string;
@@ -31,7 +33,11 @@ export class Workspace {
   /** how restores put objects into the workspace (--link) */
   readonly linkMode: LinkMode;
 
-  private constructor(readonly root: string, readonly index: ActionIndex, opts: WorkspaceOptions) {
+  private constructor(
+    readonly root: string,
+    readonly index: ActionIndex,
+    opts: WorkspaceOptions,
+  ) {
     this.flowDir = join(root, ".flow");
     this.cacheDir = resolve(root, opts.cacheDir ?? "cache");
     this.stat = new StatCache(join(this.flowDir, "stat-cache.json"));

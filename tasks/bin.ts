@@ -56,7 +56,7 @@ export function binUnit(spikes: Float64Array, spec: BinSpec, offsets: Float64Arr
       if (i === n) break;
       if (spikes[i]! <= b) {
         const bit = row + k;
-        bits[bit >>> 3] |= 1 << (bit & 7);
+        bits[bit >>> 3] = bits[bit >>> 3]! | (1 << (bit & 7));
       }
       a = b;
     }

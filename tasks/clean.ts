@@ -2,7 +2,9 @@
 // median-duration filter, and blank/invalid removal.
 import type { Cell, Presentation } from "./nwb/presentations.js";
 
-export interface Row extends Presentation { session: number }
+export interface Row extends Presentation {
+  session: number;
+}
 
 export const isMovie = (name: string) => name.startsWith("natural_movie");
 

@@ -19,7 +19,8 @@ export function npy(descr: "|u1" | "<f4" | "<f8", shape: number[], data: ArrayBu
   const header = dict + " ".repeat(pad) + "\n";
   const pre = Buffer.alloc(10);
   pre.write("\x93NUMPY", 0, "latin1");
-  pre[6] = 1; pre[7] = 0;
+  pre[6] = 1;
+  pre[7] = 0;
   pre.writeUInt16LE(header.length, 8);
   return Buffer.concat([pre, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
@@ -28,7 +29,11 @@ export function npy(descr: "|u1" | "<f4" | "<f8", shape: number[], data: ArrayBu
 function npyStrings(xs: string[]): Buffer {
   const n = Math.max(1, ...xs.map((x) => [...x].length));
   const data = new Uint32Array(xs.length * n);
-  xs.forEach((x, i) => [...x].forEach((ch, k) => { data[i * n + k] = ch.codePointAt(0)!; }));
+  xs.forEach((x, i) =>
+    [...x].forEach((ch, k) => {
+      data[i * n + k] = ch.codePointAt(0)!;
+    }),
+  );
   const dict = `{'descr': '<U${n}', 'fortran_order': False, 'shape': (${xs.length},), }`;
   return npyWithDict(dict, data);
 }
@@ -38,7 +43,8 @@ function npyWithDict(dict: string, data: ArrayBufferView): Buffer {
   const header = dict + " ".repeat((64 - (total % 64)) % 64) + "\n";
   const pre = Buffer.alloc(10);
   pre.write("\x93NUMPY", 0, "latin1");
-  pre[6] = 1; pre[7] = 0;
+  pre[6] = 1;
+  pre[7] = 0;
   pre.writeUInt16LE(header.length, 8);
   return Buffer.concat([pre, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
@@ -55,11 +61,18 @@ const USAGE = `usage: flow export <stimulus> <structure> <out_dir> [--data spike
 
 export const command: CommandFn = async (args, ctx) => {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { data: { type: "string", default: "spike_data" }, format: { type: "string", default: "npz" }, help: { type: "boolean", short: "h" } },
   });
-  if (values.help) { ctx.log(USAGE); return 0; }
-  if (positionals.length !== 3 || !["spike_data", "speed", "pupil"].includes(values.data!) || !["npz", "npy"].includes(values.format!)) { ctx.log(USAGE); return 2; }
+  if (values.help) {
+    ctx.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 3 || !["spike_data", "speed", "pupil"].includes(values.data!) || !["npz", "npy"].includes(values.format!)) {
+    ctx.log(USAGE);
+    return 2;
+  }
   const [stimulus, structure, outDir] = positionals as [string, string, string];
   // Both become parts of file names: only the pipeline's own stimulus types, plain names.
   const known = Object.keys((ctx.params.stimuli ?? {}) as Record<string, unknown>);
@@ -81,7 +94,9 @@ export const command: CommandFn = async (args, ctx) => {
   if (ctx.outputStates) {
     const [st] = await ctx.outputStates([file]);
     if (st && st.state !== "up-to-date") {
-      ctx.log(`flow export: ${file} is not up to date (${st.state}${st.reasons.length ? `: ${st.reasons.slice(0, 3).join("; ")}` : ""}); run 'flow run' first`);
+      ctx.log(
+        `flow export: ${file} is not up to date (${st.state}${st.reasons.length ? `: ${st.reasons.slice(0, 3).join("; ")}` : ""}); run 'flow run' first`,
+      );
       return 3;
     }
   }
@@ -135,7 +150,10 @@ export const command: CommandFn = async (args, ctx) => {
       } else {
         if (arrays.length === 1) writeFileSync(join(out, `${base}.npy`), arrays[0]![1]);
         else for (const [k, b] of arrays) writeFileSync(join(out, `${base}-${k}.npy`), b);
-        const side = { dims, ...Object.fromEntries(dims.map((c) => [c, Array.from((coords[c] as H5Dataset).value as ArrayLike<number | bigint>, Number)])) };
+        const side = {
+          dims,
+          ...Object.fromEntries(dims.map((c) => [c, Array.from((coords[c] as H5Dataset).value as ArrayLike<number | bigint>, Number)])),
+        };
         writeFileSync(join(out, `${base}.json`), JSON.stringify(side) + "\n");
       }
       n++;

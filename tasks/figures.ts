@@ -46,7 +46,10 @@ function xAxis(out: string[], x0: number, width: number, y: number, yTop: number
 
 /** Horizontal bars, one row per label, with an axis of ticks; each bar carries its number. */
 export function barChart(title: string, xLabel: string, bars: [string, number][]): string {
-  const rowH = 18, left = 190, width = 760, top = 40;
+  const rowH = 18,
+    left = 190,
+    width = 760,
+    top = 40;
   const ticks = niceTicks(Math.max(1, ...bars.map(([, v]) => v)));
   const max = ticks[ticks.length - 1]!;
   const plotW = width - left - 70;
@@ -67,7 +70,10 @@ export function barChart(title: string, xLabel: string, bars: [string, number][]
 
 /** Two bars per row (before, after), with a legend and an axis. */
 export function pairedBarChart(title: string, xLabel: string, rows: [string, number, number][], names: [string, string]): string {
-  const rowH = 30, left = 230, width = 780, top = 58;
+  const rowH = 30,
+    left = 230,
+    width = 780,
+    top = 58;
   const ticks = niceTicks(Math.max(1, ...rows.flatMap(([, a, b]) => [a, b])));
   const max = ticks[ticks.length - 1]!;
   const plotW = width - left - 80;
@@ -75,7 +81,10 @@ export function pairedBarChart(title: string, xLabel: string, rows: [string, num
   const out = svgOpen(width, axisY + 48, title);
   const colors = ["#bbccee", "#4477aa"];
   names.forEach((n, i) => {
-    out.push(`<rect x="${left + i * 150}" y="32" width="12" height="12" fill="${colors[i]}"/>`, `<text x="${left + 18 + i * 150}" y="43">${esc(n)}</text>`);
+    out.push(
+      `<rect x="${left + i * 150}" y="32" width="12" height="12" fill="${colors[i]}"/>`,
+      `<text x="${left + 18 + i * 150}" y="43">${esc(n)}</text>`,
+    );
   });
   xAxis(out, left, plotW, axisY, top, ticks, xLabel);
   rows.forEach(([label, a, b], i) => {
@@ -115,24 +124,33 @@ export function rasterFigure(title: string, subtitle: string, time: number[], bi
   // of `group` bins: a spike anywhere in the group marks it, the PSTH is the group's mean.
   const group = Math.max(1, Math.ceil(bins / MAX_COLUMNS));
   const T = Math.ceil(bins / group);
-  const left = 150, plotW = 620, width = left + plotW + 40;
+  const left = 150,
+    plotW = 620,
+    width = left + plotW + 40;
   const cellW = plotW / Math.max(1, T);
-  const trialH = 2, unitGap = 3, psthH = 46;
+  const trialH = 2,
+    unitGap = 3,
+    psthH = 46;
   // `time` holds bin centres: the axis runs from the first bin's left edge to the last's right
-  const t0 = (time[0] ?? 0) - binWidth / 2, t1 = (time[bins - 1] ?? 0) + binWidth / 2;
+  const t0 = (time[0] ?? 0) - binWidth / 2,
+    t1 = (time[bins - 1] ?? 0) + binWidth / 2;
   const xOf = (t: number) => left + ((t - t0) / Math.max(1e-12, t1 - t0)) * plotW;
   const blocks: string[] = [];
   let y = 52;
   for (const p of panels) {
     blocks.push(`<text x="10" y="${y + 12}" font-size="13" font-weight="bold">${esc(p.structure)}</text>`);
-    blocks.push(`<text x="10" y="${y + 27}" font-size="10">${p.nUnits} unit${p.nUnits === 1 ? "" : "s"}, ${p.nTrials} trial${p.nTrials === 1 ? "" : "s"}</text>`);
+    blocks.push(
+      `<text x="10" y="${y + 27}" font-size="10">${p.nUnits} unit${p.nUnits === 1 ? "" : "s"}, ${p.nTrials} trial${p.nTrials === 1 ? "" : "s"}</text>`,
+    );
     for (const u of p.units) {
       blocks.push(`<text x="${left - 6}" y="${f1(y + (p.trials * trialH) / 2 + 4)}" text-anchor="end" font-size="10">unit ${u.id}</text>`);
       // trials × bins as a picture (a <rect> per spike would make megabytes at full scale)
       const px = new Uint8Array(T * p.trials).fill(247);
       for (let tr = 0; tr < p.trials; tr++) for (let b = 0; b < bins; b++) if (u.spike(tr, b)) px[tr * T + Math.floor(b / group)] = 0;
       const png = grayPng(Math.max(1, T), Math.max(1, p.trials), px).toString("base64");
-      blocks.push(`<image x="${left}" y="${y}" width="${plotW}" height="${p.trials * trialH}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>`);
+      blocks.push(
+        `<image x="${left}" y="${y}" width="${plotW}" height="${p.trials * trialH}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>`,
+      );
       y += p.trials * trialH + unitGap;
     }
     // PSTH under the rasters: a step line of the mean spike probability per bin
@@ -162,7 +180,9 @@ export function rasterFigure(title: string, subtitle: string, time: number[], bi
   const ticks = niceTicks(t1, 6).filter((v) => v >= t0 - 1e-9 && v <= t1 + 1e-9);
   const h = y + 50;
   const out = svgOpen(width, h, title);
-  out.push(`<text x="${f1(width / 2)}" y="40" text-anchor="middle" font-size="11">${esc(subtitle)}${group > 1 ? ` (drawn ${group} bins to a column)` : ""}</text>`);
+  out.push(
+    `<text x="${f1(width / 2)}" y="40" text-anchor="middle" font-size="11">${esc(subtitle)}${group > 1 ? ` (drawn ${group} bins to a column)` : ""}</text>`,
+  );
   out.push(...blocks);
   out.push(`<line x1="${left}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#333"/>`);
   for (const t of ticks) {

@@ -28,11 +28,21 @@ function coord(g: H5Group, name: string, data: BigInt64Array | Float64Array, att
   });
 }
 
-function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Float64Array, dims: string[], shape: number[],
-  opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, string> }) {
+function variable(
+  g: H5Group,
+  name: string,
+  data: Uint8Array | Float32Array | Float64Array,
+  dims: string[],
+  shape: number[],
+  opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, string> },
+) {
   h5op(`writing ${g.path}/${name}${opts.gzip ? ` (gzip level ${opts.gzip})` : ""}`, () => {
     const d = g.create_dataset({
-      name, data, shape, dtype: opts.dtype, chunks: opts.chunks ?? null,
+      name,
+      data,
+      shape,
+      dtype: opts.dtype,
+      chunks: opts.chunks ?? null,
       ...(opts.gzip ? { compression: "gzip" as const, compression_opts: opts.gzip } : {}),
     });
     for (const [k, v] of Object.entries(opts.attrs ?? {})) d.create_attribute(k, v);
@@ -43,7 +53,8 @@ function variable(g: H5Group, name: string, data: Uint8Array | Float32Array | Fl
 /** Writes the stimulus file from the cubes of every session (in the given order). */
 export async function writeStimulusFile(path: string, cubePaths: string[], o: WriteOptions): Promise<{ sessions: number; groups: number }> {
   const lib = await h5();
-  let groups = 0, sessions = 0;
+  let groups = 0,
+    sessions = 0;
   // Headers first (small); then one session's cube at a time, so memory stays flat
   // however many sessions there are (58 full-size sessions would not fit at once).
   const all = cubePaths.map((p) => ({ p, header: readCubeHeader(p) }));
@@ -52,8 +63,10 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
   // sessions): an empty file. Shown, but all filtered away: the thresholds are wrong.
   const shown = all.reduce((a, c) => a + c.header.presentations_before_filter, 0);
   if (cubes.length === 0 && shown > 0) {
-    throw new TaskError(`stimulus ${o.stimulus}: none of its ${shown} presentations is left in any of the ${cubePaths.length} sessions after filtering ` +
-      `(remove it from the 'stimuli' param, or check the duration thresholds)`);
+    throw new TaskError(
+      `stimulus ${o.stimulus}: none of its ${shown} presentations is left in any of the ${cubePaths.length} sessions after filtering ` +
+        `(remove it from the 'stimuli' param, or check the duration thresholds)`,
+    );
   }
   // An HDF5 error anywhere (h5op) is one line naming the file and the dataset.
   try {
@@ -67,11 +80,18 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
           if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
           for (const { p } of cubes) {
             const n = writeSession(f, readCube(p), o);
-            if (n) { sessions++; groups += n; }
+            if (n) {
+              sessions++;
+              groups += n;
+            }
           }
         });
       } catch (e) {
-        try { f.close(); } catch { /* the first error is the one to report */ }
+        try {
+          f.close();
+        } catch {
+          /* the first error is the one to report */
+        }
         throw e;
       }
       // Data reaches the disk at close: a full disk or a failing filter shows up here.
@@ -111,7 +131,8 @@ const TIME_ATTRS = { units: "s", long_name: "bin centre, relative to stimulus on
 
 function writeSpikes(g: H5Group, cube: Cube, structure: string, o: WriteOptions) {
   const h = cube.header;
-  const P = h.presentations.ids.length, T = h.n_bins;
+  const P = h.presentations.ids.length,
+    T = h.n_bins;
   const s = h.structures.find((x) => x.name === structure)!;
   const U = s.unit_ids.length;
   const pid = i64(h.presentations.ids);
@@ -124,15 +145,21 @@ function writeSpikes(g: H5Group, cube: Cube, structure: string, o: WriteOptions)
   coord(sd, "time", time, timeAttrs);
   const cp = Math.max(1, Math.min(P, Math.floor((o.chunkBytes ?? 1 << 20) / (U * T))));
   variable(sd, "spike_data", unpack(cube.spikes.get(structure)!, U, T, 0, P), ["presentation_id", "unit_id", "time"], [P, U, T], {
-    dtype: "<B", chunks: [cp, U, T], gzip: o.gzip,
-    attrs: { long_name: "spike in bin (1) or not (0)", description: "1 if the unit fired at least once in the bin [left, right] (both edges inclusive)" },
+    dtype: "<B",
+    chunks: [cp, U, T],
+    gzip: o.gzip,
+    attrs: {
+      long_name: "spike in bin (1) or not (0)",
+      description: "1 if the unit fired at least once in the bin [left, right] (both edges inclusive)",
+    },
   });
 }
 
 /** The session-wide groups: speed, pupil_data (if any) and presentations. */
 function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
   const h = cube.header;
-  const P = h.presentations.ids.length, T = h.n_bins;
+  const P = h.presentations.ids.length,
+    T = h.n_bins;
   const pid = i64(h.presentations.ids);
   const time = Float64Array.from(h.time);
   const timeAttrs = TIME_ATTRS;
@@ -141,7 +168,10 @@ function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
   coord(sp, "time", time, timeAttrs);
   const cf = Math.max(1, Math.min(P, Math.floor((1 << 18) / T)));
   variable(sp, "speed", cube.speed, ["presentation_id", "time"], [P, T], {
-    dtype: "<f", chunks: [cf, T], gzip: o.gzip, attrs: { units: "cm/s", long_name: "running speed, linearly interpolated at bin centres" },
+    dtype: "<f",
+    chunks: [cf, T],
+    gzip: o.gzip,
+    attrs: { units: "cm/s", long_name: "running speed, linearly interpolated at bin centres" },
   });
 
   if (h.pupil_columns.length) {
@@ -157,10 +187,16 @@ function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
   coord(pr, "presentation_id", pid);
   const pres = h.presentations;
   const cols: [string, (number | null)[]][] = [
-    ["stimulus_block", pres.stimulus_block], ["start_time", pres.start_time], ["stop_time", pres.stop_time], ["duration", pres.duration],
+    ["stimulus_block", pres.stimulus_block],
+    ["start_time", pres.start_time],
+    ["stop_time", pres.stop_time],
+    ["duration", pres.duration],
     ...Object.entries(pres.params),
   ];
   for (const [name, values] of cols) {
-    variable(pr, name, Float64Array.from(values, nan), ["presentation_id"], [P], { dtype: "<d", attrs: name.endsWith("_time") || name === "duration" ? { units: "s" } : {} });
+    variable(pr, name, Float64Array.from(values, nan), ["presentation_id"], [P], {
+      dtype: "<d",
+      attrs: name.endsWith("_time") || name === "duration" ? { units: "s" } : {},
+    });
   }
 }

@@ -3,10 +3,15 @@
 import { TaskError } from "#flow/task";
 import type { ParamValue } from "#flow/task";
 
-export interface StimulusType { name: string; sources: string[]; parameters: string[] }
+export interface StimulusType {
+  name: string;
+  sources: string[];
+  parameters: string[];
+}
 
 export function stimulusTypes(p: ParamValue): StimulusType[] {
-  if (!p || typeof p !== "object" || Array.isArray(p)) throw new TaskError("param stimuli: expected a mapping of stimulus type → {sources, parameters}");
+  if (!p || typeof p !== "object" || Array.isArray(p))
+    throw new TaskError("param stimuli: expected a mapping of stimulus type → {sources, parameters}");
   return Object.entries(p).map(([name, v]) => {
     const o = v as { sources?: string[]; parameters?: string[] };
     if (!Array.isArray(o.parameters)) throw new TaskError(`param stimuli.${name}: missing 'parameters' list`);

@@ -27,5 +27,8 @@ export default async function setup(project: TestProject) {
 }
 
 declare module "vitest" {
-  export interface ProvidedContext { exampleCache: string; exampleWorkspace: string }
+  export interface ProvidedContext {
+    exampleCache: string;
+    exampleWorkspace: string;
+  }
 }

@@ -23,7 +23,11 @@ export function write(dir: string, files: Record<string, string>) {
 export const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
 export const exists = (dir: string, name: string) => existsSync(join(dir, name));
 
-export interface FlowResult { code: number; stdout: string; stderr: string }
+export interface FlowResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export async function flow(cwd: string, ...args: string[]): Promise<FlowResult> {
   const r = await execa(process.execPath, [FLOW, ...args], { cwd, reject: false, env: { ...process.env, FORCE_COLOR: "0" } });

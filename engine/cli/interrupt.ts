@@ -32,7 +32,11 @@ export function installSignalHandlers(err: (s: string) => void) {
     const what = describe?.();
     err(`\nflow: interrupted by ${signal}${what ? `; ${what}` : ""}\n`);
     const code = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-    const all = [...cleanups].map((fn) => Promise.resolve().then(fn).catch(() => undefined));
+    const all = [...cleanups].map((fn) =>
+      Promise.resolve()
+        .then(fn)
+        .catch(() => undefined),
+    );
     // Cleanups are quick (kill workers, unlink the lock); never wait on a hung one.
     const timer = setTimeout(() => process.exit(code), 2000);
     void Promise.all(all).then(() => {

@@ -39,7 +39,9 @@ export async function main(argv: string[], io: Io = defaultIo(), opts: { signals
     if (cmd && spec?.commands?.[cmd]) return await pipelineCommand(cmd, rest, io);
     let code: number = EXIT.usage;
     const listed: ListedCommand[] = Object.entries(spec?.commands ?? {}).map(([name, c]) => ({ name, description: c.description }));
-    const program = buildProgram(FLOW_VERSION, builtins, listed, io, (c) => { code = c; });
+    const program = buildProgram(FLOW_VERSION, builtins, listed, io, (c) => {
+      code = c;
+    });
     if (!cmd) {
       io.out(program.helpInformation());
       return EXIT.usage;
@@ -59,7 +61,7 @@ export async function main(argv: string[], io: Io = defaultIo(), opts: { signals
 /** The pipeline file's spec, for listing its commands; undefined if there is none (or it is broken). */
 function pipelineSpec(argv: string[]): PipelineSpec | undefined {
   const i = argv.findIndex((a) => a === "--pipeline" || a === "-f");
-  const file = i >= 0 ? argv[i + 1] ?? "pipeline.yaml" : "pipeline.yaml";
+  const file = i >= 0 ? (argv[i + 1] ?? "pipeline.yaml") : "pipeline.yaml";
   try {
     return validatePipeline(readPipelineSource(resolve(file), file));
   } catch {
@@ -126,7 +128,10 @@ async function outputStates(file: string, sets: string[], paths: string[]) {
       const st = await planner.status(n); // in order: a node's state needs its upstreams'
       for (const p of allOutputPaths(n)) {
         const asked = wanted.get(p);
-        if (asked !== undefined) { out.push({ path: asked, node: n.id, state: st.state, reasons: st.reasons }); found.add(p); }
+        if (asked !== undefined) {
+          out.push({ path: asked, node: n.id, state: st.state, reasons: st.reasons });
+          found.add(p);
+        }
       }
     }
     for (const [abs, p] of wanted) if (!found.has(abs)) out.push({ path: p, state: "not-an-output", reasons: [] });
@@ -138,7 +143,9 @@ async function outputStates(file: string, sets: string[], paths: string[]) {
 
 function defaultIo(): Io {
   // `flow log | head`: a closed pipe ends the output quietly.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(0); });
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+  });
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

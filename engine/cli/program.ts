@@ -6,13 +6,22 @@ import type { CommandSpec, Values } from "./args.js";
 import { commonOptions } from "./args.js";
 import type { Io } from "./context.js";
 
-export interface ListedCommand { name: string; description?: string }
+export interface ListedCommand {
+  name: string;
+  description?: string;
+}
 
 /**
  * Builds the program. `result` receives the exit code of the command that ran;
  * pipeline commands are listed (help, suggestions) but run outside commander.
  */
-export function buildProgram(version: string, specs: CommandSpec[], pipelineCommands: ListedCommand[], io: Io, result: (code: number) => void): Command {
+export function buildProgram(
+  version: string,
+  specs: CommandSpec[],
+  pipelineCommands: ListedCommand[],
+  io: Io,
+  result: (code: number) => void,
+): Command {
   const program = new Command("flow")
     .description("a content-addressed workflow engine")
     .version(version, "--version", "print flow's version")
@@ -26,7 +35,8 @@ export function buildProgram(version: string, specs: CommandSpec[], pipelineComm
     })
     .addHelpText("after", "\n'flow <command> --help' for each command's options.");
   for (const spec of specs) {
-    const c = program.command(spec.name, { hidden: spec.hidden })
+    const c = program
+      .command(spec.name, { hidden: spec.hidden })
       .summary(spec.summary)
       .description((spec.description ?? spec.summary).replace(/(?<!\n)\n(?!\n)/g, " ")) // one line per paragraph: commander wraps
       .usage(`${spec.args} [options]`)
@@ -51,7 +61,12 @@ export function buildProgram(version: string, specs: CommandSpec[], pipelineComm
   }
   for (const p of pipelineCommands) {
     // listed and suggested here; run by main() with their own arguments
-    program.command(p.name).summary(`${p.description ?? ""} (from pipeline.yaml)`.trim()).allowUnknownOption().allowExcessArguments().helpOption(false);
+    program
+      .command(p.name)
+      .summary(`${p.description ?? ""} (from pipeline.yaml)`.trim())
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .helpOption(false);
   }
   return program;
 }

@@ -11,7 +11,9 @@ import { FlowError } from "../errors.js";
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.url));
 
-interface Worker { proc: ChildProcess }
+interface Worker {
+  proc: ChildProcess;
+}
 
 export class LocalExecutor implements Executor {
   private idle: Worker[] = [];
@@ -29,8 +31,16 @@ export class LocalExecutor implements Executor {
         return w;
       });
       this.starting.push(p);
-      p.then((w) => { this.idle.push(w); }, () => { /* a failed start shows up when a job needs a worker */ })
-        .finally(() => { this.starting = this.starting.filter((x) => x !== p); });
+      p.then(
+        (w) => {
+          this.idle.push(w);
+        },
+        () => {
+          /* a failed start shows up when a job needs a worker */
+        },
+      ).finally(() => {
+        this.starting = this.starting.filter((x) => x !== p);
+      });
     }
   }
 
@@ -61,7 +71,9 @@ export class LocalExecutor implements Executor {
       proc.once("exit", () => this.procs.delete(proc));
       // A send to a worker that just died (Ctrl-C reached it first) fails with EPIPE:
       // its exit event reports it; the error must not crash the head.
-      proc.on("error", () => { /* reported by 'exit' */ });
+      proc.on("error", () => {
+        /* reported by 'exit' */
+      });
       const w: Worker = { proc };
       const onExit = (code: number | null) => rej(new Error(`worker exited at start-up (code ${code})`));
       proc.once("exit", onExit);
@@ -118,8 +130,14 @@ export class LocalExecutor implements Executor {
 function send(proc: ChildProcess, m: Serializable) {
   if (!proc.connected) return;
   try {
-    proc.send(m, (e) => { if (e) { /* the worker's exit reports it */ } });
-  } catch { /* channel closed between the check and the send */ }
+    proc.send(m, (e) => {
+      if (e) {
+        /* the worker's exit reports it */
+      }
+    });
+  } catch {
+    /* channel closed between the check and the send */
+  }
 }
 
 /** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */
@@ -134,16 +152,18 @@ export function expandArgv(job: Job): string[] {
       for (const x of typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)) out.push(x); // no spread: 10⁵ paths
       continue;
     }
-    out.push(el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {
-      const [scope, name] = ref.includes(".") ? ref.split(".", 2) as [string, string] : ["", ref];
-      let v: unknown;
-      if (scope === "in") v = job.inputs[name];
-      else if (scope === "out") v = job.outputs[name];
-      else v = job.params[name];
-      if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': unknown reference \${${ref}}`);
-      if (typeof v === "object") throw new FlowError("pipeline-invalid", `argv '${el}': \${${ref}} is a list; use it as a whole argument`);
-      return String(v);
-    }));
+    out.push(
+      el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {
+        const [scope, name] = ref.includes(".") ? (ref.split(".", 2) as [string, string]) : ["", ref];
+        let v: unknown;
+        if (scope === "in") v = job.inputs[name];
+        else if (scope === "out") v = job.outputs[name];
+        else v = job.params[name];
+        if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': unknown reference \${${ref}}`);
+        if (typeof v === "object") throw new FlowError("pipeline-invalid", `argv '${el}': \${${ref}} is a list; use it as a whole argument`);
+        return String(v);
+      }),
+    );
   }
   return out;
 }
@@ -170,7 +190,11 @@ async function runShell(job: Job, log: (line: string) => void): Promise<JobResul
     const timer = setInterval(poll, 100);
     const r = await child.finally(() => clearInterval(timer));
     const usage: Usage = {
-      lane: "shell", cpuMs: last.cpuMs, maxRssMb: hwm ? Math.round(hwm / 1024) : undefined, readBytes: last.rchar, writeBytes: last.wchar,
+      lane: "shell",
+      cpuMs: last.cpuMs,
+      maxRssMb: hwm ? Math.round(hwm / 1024) : undefined,
+      readBytes: last.rchar,
+      writeBytes: last.wchar,
     };
     for (const line of (r.all ?? "").split("\n")) if (line) log(line);
     if (r.exitCode === 0) return { ok: true, usage };
@@ -179,7 +203,11 @@ async function runShell(job: Job, log: (line: string) => void): Promise<JobResul
     // with the run, not as a failure of its own.
     if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
     const tail = (r.all ?? "").trim().split("\n").slice(-5).join("\n");
-    const why = r.signal ? `killed by ${r.signal}` : r.failed && r.exitCode === undefined ? (r.shortMessage ?? "could not start") : `exit code ${r.exitCode}`;
+    const why = r.signal
+      ? `killed by ${r.signal}`
+      : r.failed && r.exitCode === undefined
+        ? (r.shortMessage ?? "could not start")
+        : `exit code ${r.exitCode}`;
     return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage };
   } catch (e) {
     return { ok: false, reason: "task-failed", message: `${cmd}: ${(e as Error).message}` };

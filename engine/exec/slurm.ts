@@ -59,8 +59,17 @@ export function jobName(keys: string[]): string {
   return `flow-g${createHash("sha256").update(keys.join("\n")).digest("hex").slice(0, 23)}`;
 }
 
-interface Member { job: Job; log: (line: string) => void; done: (r: JobResult) => void }
-interface Tracked { id: string; name: string; logFile: string; members: Member[] }
+interface Member {
+  job: Job;
+  log: (line: string) => void;
+  done: (r: JobResult) => void;
+}
+interface Tracked {
+  id: string;
+  name: string;
+  logFile: string;
+  members: Member[];
+}
 
 export class SlurmExecutor implements Executor {
   readonly storesOwnResults = true;
@@ -144,7 +153,14 @@ export class SlurmExecutor implements Executor {
     // an outcome left by an earlier attempt must not stand for this one
     for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
     const specs = members.map((m) => {
-      const spec: NodeJobSpec = { pipeline: this.o.pipeline, sets: this.o.sets, cacheDir: this.o.cacheDir, node: m.job.node, key: m.job.key, run: m.job.runId };
+      const spec: NodeJobSpec = {
+        pipeline: this.o.pipeline,
+        sets: this.o.sets,
+        cacheDir: this.o.cacheDir,
+        node: m.job.node,
+        key: m.job.key,
+        run: m.job.runId,
+      };
       const file = join(this.dir, `${m.job.key}.json`);
       writeFileSync(file, JSON.stringify(spec));
       return file;
@@ -152,13 +168,21 @@ export class SlurmExecutor implements Executor {
     writeFileSync(join(this.dir, `${name}.keys`), keys.join("\n") + "\n");
     // The script holds only flow's own paths: every parameter value stays in the JSON.
     const script = join(this.dir, `${name}.sh`);
-    writeFileSync(script, `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(FLOW_BIN)} node-run ${specs.map((f) => `--job ${shq(f)}`).join(" ")}\n`, { mode: 0o755 });
+    writeFileSync(script, `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(FLOW_BIN)} node-run ${specs.map((f) => `--job ${shq(f)}`).join(" ")}\n`, {
+      mode: 0o755,
+    });
     const r = members[0]!.job.resources ?? {};
     const argv = [
-      "--parsable", `--job-name=${name}`, `--output=${logFile}`, `--chdir=${this.o.root}`,
+      "--parsable",
+      `--job-name=${name}`,
+      `--output=${logFile}`,
+      `--chdir=${this.o.root}`,
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
-      ...(r.memory ? [`--mem=${r.memory}`] : []), ...(r.cpus ? [`--cpus-per-task=${r.cpus}`] : []), ...(r.time ? [`--time=${r.time}`] : []),
-      ...this.o.opts, script,
+      ...(r.memory ? [`--mem=${r.memory}`] : []),
+      ...(r.cpus ? [`--cpus-per-task=${r.cpus}`] : []),
+      ...(r.time ? [`--time=${r.time}`] : []),
+      ...this.o.opts,
+      script,
     ];
     this.calls.sbatch++;
     // The cache URL (it may carry a password) reaches the job in its environment, which
@@ -184,7 +208,11 @@ export class SlurmExecutor implements Executor {
   private async findAdoptable(): Promise<Map<string, { id: string; name: string; keys: string[] }>> {
     const out = new Map<string, { id: string; name: string; keys: string[] }>();
     let files: string[] = [];
-    try { files = readdirSync(this.dir).filter((f) => f.endsWith(".keys")); } catch { return out; }
+    try {
+      files = readdirSync(this.dir).filter((f) => f.endsWith(".keys"));
+    } catch {
+      return out;
+    }
     if (files.length === 0) return out;
     this.calls.squeue++;
     const q = await execa("squeue", ["-h", "-o", "%i %j %T"], { reject: false });
@@ -242,14 +270,24 @@ export class SlurmExecutor implements Executor {
       // Each node's own outcome, as node-run wrote it; without one, the job's.
       const resultFile = join(this.dir, `${m.job.key}.result`);
       let own: NodeResultFile | undefined;
-      try { own = JSON.parse(readFileSync(resultFile, "utf8")); } catch { /* not run, or no result */ }
+      try {
+        own = JSON.parse(readFileSync(resultFile, "utf8"));
+      } catch {
+        /* not run, or no result */
+      }
       const usage: Usage = { ...own?.usage, lane: `slurm ${t.id}`, jobId: t.id };
       if (own?.ok) m.done({ ok: true, usage });
       else if (own) m.done({ ok: false, reason: "task-failed", message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})`, usage });
       // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
       // scheduler checks the cache for its results either way.
       else if (final === "COMPLETED" || final === "UNKNOWN") m.done({ ok: true, usage });
-      else m.done({ ok: false, reason: "task-failed", message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}`, usage });
+      else
+        m.done({
+          ok: false,
+          reason: "task-failed",
+          message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}`,
+          usage,
+        });
     }
   }
 

@@ -35,10 +35,7 @@ export interface Usage {
   jobId?: string;
 }
 
-export type JobResult = (
-  | { ok: true }
-  | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string }
-) & {
+export type JobResult = ({ ok: true } | { ok: false; reason: "task-failed" | "crashed"; message: string; detail?: string }) & {
   usage?: Usage;
 };
 

@@ -10,14 +10,15 @@ import { between, resetPeak, sample } from "./proc-usage.js";
 type Msg = { type: "run"; job: Job } | { type: "preload"; modules: string[] };
 
 /** Sends to the head; once the head is gone there is no one to tell, and nothing to print. */
-const send = (m: unknown) => new Promise<void>((res) => {
-  if (!process.connected) return res();
-  try {
-    process.send!(m, () => res());
-  } catch {
-    res();
-  }
-});
+const send = (m: unknown) =>
+  new Promise<void>((res) => {
+    if (!process.connected) return res();
+    try {
+      process.send!(m, () => res());
+    } catch {
+      res();
+    }
+  });
 
 // What a task prints (console.log, process.stdout.write) is its output: it goes to the
 // head over the same channel as the result, so no line can arrive after "done".
@@ -64,8 +65,13 @@ process.on("message", async (m: Msg) => {
     const wrong = declarationMismatch(task.declared, job);
     if (wrong) throw new TaskError(`${job.run.module} does not match pipeline.yaml: ${wrong}`);
     await task.run({
-      node: job.node, key: job.key, params: job.params, inputs: job.inputs, outputs: job.outputs,
-      root: job.root, flowVersion: FLOW_VERSION,
+      node: job.node,
+      key: job.key,
+      params: job.params,
+      inputs: job.inputs,
+      outputs: job.outputs,
+      root: job.root,
+      flowVersion: FLOW_VERSION,
       log: (message) => void send({ type: "log", line: message }),
     });
     await flushPartial();
@@ -75,7 +81,13 @@ process.on("message", async (m: Msg) => {
     await flushPartial();
     await send({
       type: "done",
-      result: { ok: false, reason: "task-failed", message: err?.message ?? String(e), detail: err?.expected ? undefined : err?.stack, usage: usage() },
+      result: {
+        ok: false,
+        reason: "task-failed",
+        message: err?.message ?? String(e),
+        detail: err?.expected ? undefined : err?.stack,
+        usage: usage(),
+      },
     });
   }
 });

@@ -54,8 +54,12 @@ export class Dag {
     return topologicalSort(this.g);
   }
 
-  upstream(id: string): string[] { return this.g.inNeighbors(id); }
-  downstreamOf(id: string): string[] { return this.g.outNeighbors(id); }
+  upstream(id: string): string[] {
+    return this.g.inNeighbors(id);
+  }
+  downstreamOf(id: string): string[] {
+    return this.g.outNeighbors(id);
+  }
 
   /** The ids and everything reachable from them (downstream closure). */
   closureDown(ids: Iterable<string>): Set<string> {
@@ -68,7 +72,9 @@ export class Dag {
   private closure(ids: Iterable<string>, each: (n: string, f: (m: string) => void) => void): Set<string> {
     const seen = new Set<string>();
     const todo = [...ids];
-    const visit = (m: string) => { if (!seen.has(m)) todo.push(m); };
+    const visit = (m: string) => {
+      if (!seen.has(m)) todo.push(m);
+    };
     while (todo.length) {
       const n = todo.pop()!;
       if (seen.has(n)) continue;

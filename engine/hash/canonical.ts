@@ -7,7 +7,9 @@ export function canonical(v: unknown): string {
     return JSON.stringify(v);
   }
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(v as object)
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 

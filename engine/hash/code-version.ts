@@ -58,7 +58,11 @@ export function moduleClosure(entry: string): string[] {
 }
 
 /** A task's code version, its files (relative to the root) and each file's hash. */
-export interface CodeVersion { version: string; files: string[]; hashes: Record<string, string> }
+export interface CodeVersion {
+  version: string;
+  files: string[];
+  hashes: Record<string, string>;
+}
 
 export class CodeVersions {
   private memo = new Map<string, CodeVersion>();
@@ -75,9 +79,7 @@ export class CodeVersions {
   }
 
   private compute(run: RunSpec) {
-    const files = "module" in run
-      ? moduleClosure(resolve(this.root, run.module))
-      : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
+    const files = "module" in run ? moduleClosure(resolve(this.root, run.module)) : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
     // Paths are recorded relative to the root so that a moved checkout keeps its keys.
     const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? sha256(readFileSync(f)) : "missing"]);
     const version = sha256(canonical({ run: "module" in run ? { module: run.module } : { argv: run.argv }, files: parts }));

@@ -28,7 +28,13 @@ export function hashFile(path: string): string {
   return h.digest("hex");
 }
 
-interface StatEntry { size: number; mtimeMs: number; ctimeMs: number; ino: number; hash: string }
+interface StatEntry {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  hash: string;
+}
 
 export class StatCache {
   private entries: Record<string, StatEntry> = {};

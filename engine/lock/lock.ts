@@ -11,7 +11,13 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { FlowError } from "../errors.js";
 
-export interface LockInfo { pid: number; host: string; start: string; command: string; token?: string }
+export interface LockInfo {
+  pid: number;
+  host: string;
+  start: string;
+  command: string;
+  token?: string;
+}
 
 /** Whether a process with this pid exists on this host (EPERM: it does, not ours). */
 export function processAlive(pid: number): boolean {
@@ -80,9 +86,11 @@ export class Lock {
         if (raw === undefined) continue; // released between our link and this read
         const holder = parseLock(raw);
         if (holder && !holderGone(holder)) {
-          throw new FlowError("lock-held",
+          throw new FlowError(
+            "lock-held",
             `workspace is locked by '${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${holder.start}); ` +
-            `wait for it to finish, or remove ${this.file} if that process is gone`);
+              `wait for it to finish, or remove ${this.file} if that process is gone`,
+          );
         }
         // A dead holder, or a lock flow cannot have written (empty or not JSON: flow's
         // locks appear whole, by link()): remove it and try again.
@@ -90,7 +98,11 @@ export class Lock {
       }
       throw new FlowError("lock-held", `could not take the lock ${this.file} (it changed hands repeatedly)`);
     } finally {
-      try { unlinkSync(mine); } catch { /* already gone */ }
+      try {
+        unlinkSync(mine);
+      } catch {
+        /* already gone */
+      }
     }
   }
 
@@ -107,20 +119,34 @@ export class Lock {
       return; // someone else moved it first
     }
     if (readRaw(aside) === deadRaw) {
-      try { unlinkSync(aside); } catch { /* gone */ }
+      try {
+        unlinkSync(aside);
+      } catch {
+        /* gone */
+      }
       return;
     }
     try {
       linkSync(aside, this.file); // a live lock moved by mistake: back it goes
-    } catch { /* a third racer took the free slot within microseconds: it holds the lock now */ }
-    try { unlinkSync(aside); } catch { /* gone */ }
+    } catch {
+      /* a third racer took the free slot within microseconds: it holds the lock now */
+    }
+    try {
+      unlinkSync(aside);
+    } catch {
+      /* gone */
+    }
   }
 
   release() {
     if (!this.token) return;
     const h = readLock(this.file);
     if (h?.token === this.token) {
-      try { unlinkSync(this.file); } catch { /* gone */ }
+      try {
+        unlinkSync(this.file);
+      } catch {
+        /* gone */
+      }
     }
     this.token = undefined;
     process.off("exit", this.onExit);

@@ -21,6 +21,7 @@ export async function loadCommandModule(spec: PipelineSpec, root: string, name: 
   if (!command) throw new FlowError("pipeline-invalid", `${where}: unknown command '${name}'`);
   const cmd = spec.commands![name]!;
   const mod = await import(pathToFileURL(resolve(root, cmd.module)).href);
-  if (mod.pending !== undefined && typeof mod.pending !== "function") throw new FlowError("pipeline-invalid", `${where}: commands.${name}: ${cmd.module}'s pending export is not a function`);
+  if (mod.pending !== undefined && typeof mod.pending !== "function")
+    throw new FlowError("pipeline-invalid", `${where}: commands.${name}: ${cmd.module}'s pending export is not a function`);
   return { command, pending: mod.pending };
 }

@@ -8,9 +8,7 @@ import { globWildcards } from "./glob.js";
 import { tableSet, whereValues } from "./table-set.js";
 import { substitute, resolvePath, type Scope } from "./template.js";
 import type { PipelineSource } from "./source.js";
-import type {
-  NodeInput, NodeOutput, ParamSpec, ParamValue, PipelineSpec, PlanNode, Scalar, TaskSpec,
-} from "./types.js";
+import type { NodeInput, NodeOutput, ParamSpec, ParamValue, PipelineSpec, PlanNode, Scalar, TaskSpec } from "./types.js";
 
 export function nodeId(task: string, vars: Record<string, string>): string {
   const parts = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
@@ -19,14 +17,19 @@ export function nodeId(task: string, vars: Record<string, string>): string {
 
 /** Natural order: numbers numerically, otherwise as text. */
 function naturalCompare(a: string, b: string) {
-  const na = Number(a), nb = Number(b);
+  const na = Number(a),
+    nb = Number(b);
   if (a !== "" && b !== "" && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function resolveSets(
-  src: PipelineSource, spec: PipelineSpec, params: Record<string, ParamValue>,
-  specs: Record<string, ParamSpec>, root: string, needed: Set<string>,
+  src: PipelineSource,
+  spec: PipelineSpec,
+  params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>,
+  root: string,
+  needed: Set<string>,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, s] of Object.entries(spec.sets ?? {})) {
@@ -49,19 +52,30 @@ export function resolveSets(
       // Without its table, a set can still be filtered on its own column (the glob's captures).
       const filters = whereValues(s.where ?? {}, params, where);
       for (const col of Object.keys(filters)) {
-        if (col !== s.column) throw new FlowError("input-missing", `${where}: set '${name}': --set ${s.where![col]} needs the table ${tablePath(s.table!)}, which does not exist`);
+        if (col !== s.column)
+          throw new FlowError(
+            "input-missing",
+            `${where}: set '${name}': --set ${s.where![col]} needs the table ${tablePath(s.table!)}, which does not exist`,
+          );
       }
       const pattern = substitute(s.glob, { vars: {}, params, specs, where }, {});
       const matches = globWildcards(pattern, root);
       if (matches.problems.length) {
         const list = matches.problems.map((p) => `${p.path}: ${p.why}`);
-        throw new FlowError("input-missing", `${where}: set '${name}': ${list.length === 1 ? list[0] : `${list.length} members cannot be read:\n  ${list.join("\n  ")}`}`);
+        throw new FlowError(
+          "input-missing",
+          `${where}: set '${name}': ${list.length === 1 ? list[0] : `${list.length} members cannot be read:\n  ${list.join("\n  ")}`}`,
+        );
       }
       values = [...new Set(matches.map((m) => m.captures[name]).filter((x): x is string => x !== undefined))];
       const own = s.column !== undefined ? filters[s.column] : undefined;
       if (own) {
         const absent = own.filter((v) => !values.includes(v));
-        if (absent.length) throw new FlowError("param-invalid", `--set ${s.where![s.column!]}: ${absent.map((a) => JSON.stringify(a)).join(", ")} not found: no file matches ${pattern} (${where})`);
+        if (absent.length)
+          throw new FlowError(
+            "param-invalid",
+            `--set ${s.where![s.column!]}: ${absent.map((a) => JSON.stringify(a)).join(", ")} not found: no file matches ${pattern} (${where})`,
+          );
         values = own;
       }
       if (!pattern.includes(`{${name}}`)) {
@@ -92,11 +106,18 @@ function product(names: string[], sets: Record<string, string[]>): Record<string
   return acc;
 }
 
-export interface Expanded { nodes: PlanNode[]; deps: Map<string, string[]>; dag: Dag }
+export interface Expanded {
+  nodes: PlanNode[];
+  deps: Map<string, string[]>;
+  dag: Dag;
+}
 
 export function expand(
-  src: PipelineSource, spec: PipelineSpec, params: Record<string, ParamValue>,
-  specs: Record<string, ParamSpec>, root: string,
+  src: PipelineSource,
+  spec: PipelineSpec,
+  params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>,
+  root: string,
 ): Expanded {
   const taskIds = Object.keys(spec.tasks);
   // Check references to sets and params before touching the filesystem.
@@ -109,12 +130,17 @@ export function expand(
       if (!ok) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "run", "module"])}: no such task module: ${t.run.module}`);
     }
     for (const s of t.foreach ?? []) {
-      if (!spec.sets?.[s]) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "foreach"])}: unknown set '${s}' (sets: ${Object.keys(spec.sets ?? {}).join(", ") || "none"})`);
+      if (!spec.sets?.[s])
+        throw new FlowError(
+          "pipeline-invalid",
+          `${src.locate(["tasks", tid, "foreach"])}: unknown set '${s}' (sets: ${Object.keys(spec.sets ?? {}).join(", ") || "none"})`,
+        );
       needed.add(s);
     }
     for (const [oname, o] of Object.entries(t.outputs)) {
       if (typeof o === "object") {
-        if (!spec.sets?.[o.over]) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "outputs", oname, "over"])}: unknown set '${o.over}'`);
+        if (!spec.sets?.[o.over])
+          throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "outputs", oname, "over"])}: unknown set '${o.over}'`);
         needed.add(o.over);
       }
     }
@@ -127,9 +153,17 @@ export function expand(
         const from = spec.tasks[i.from];
         const at = () => src.locate(["tasks", tid, "inputs", iname, "from"]);
         if (!from) throw new FlowError("pipeline-invalid", `${at()}: unknown task '${i.from}' (tasks: ${taskIds.join(", ")})`);
-        if (!(i.output in from.outputs)) throw new FlowError("pipeline-invalid", `${at()}: task '${i.from}' has no output '${i.output}' (outputs: ${Object.keys(from.outputs).join(", ")})`);
+        if (!(i.output in from.outputs))
+          throw new FlowError(
+            "pipeline-invalid",
+            `${at()}: task '${i.from}' has no output '${i.output}' (outputs: ${Object.keys(from.outputs).join(", ")})`,
+          );
         for (const k of Object.keys(i.where ?? {})) {
-          if (!(from.foreach ?? []).includes(k)) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "inputs", iname, "where"])}: task '${i.from}' has no foreach '${k}'`);
+          if (!(from.foreach ?? []).includes(k))
+            throw new FlowError(
+              "pipeline-invalid",
+              `${src.locate(["tasks", tid, "inputs", iname, "where"])}: task '${i.from}' has no foreach '${k}'`,
+            );
         }
       }
     }
@@ -145,7 +179,14 @@ export function expand(
     for (const vars of product(t.foreach ?? [], sets)) {
       // `where` is computed only for an error message: locating a YAML key is not free,
       // and 10⁵ nodes must not pay for it.
-      const scope = (where: (string | number)[]): Scope => ({ vars, params, specs, get where() { return src.locate(["tasks", tid, ...where]); } });
+      const scope = (where: (string | number)[]): Scope => ({
+        vars,
+        params,
+        specs,
+        get where() {
+          return src.locate(["tasks", tid, ...where]);
+        },
+      });
       const outputs: Record<string, NodeOutput> = {};
       for (const [oname, o] of Object.entries(t.outputs)) {
         if (typeof o === "string") outputs[oname] = { kind: "file", path: resolvePath(o, scope(["outputs", oname]), root) };
@@ -163,8 +204,14 @@ export function expand(
         nodeParams[alias] = lookupParam(params, substitute(path, scope(["params"])), () => src.locate(["tasks", tid, "params"]));
       }
       const node: PlanNode = {
-        id: nodeId(tid, vars), task: tid, vars, params: nodeParams, run: t.run,
-        inputs: {}, outputs, resources: t.resources,
+        id: nodeId(tid, vars),
+        task: tid,
+        vars,
+        params: nodeParams,
+        run: t.run,
+        inputs: {},
+        outputs,
+        resources: t.resources,
       };
       list.push(node);
       nodes.push(node);
@@ -175,7 +222,14 @@ export function expand(
   for (const [tid, t] of Object.entries(spec.tasks)) {
     for (const node of byTask.get(tid)!) {
       for (const [iname, i] of Object.entries(t.inputs ?? {})) {
-        const scope: Scope = { vars: node.vars, params, specs, get where() { return src.locate(["tasks", tid, "inputs", iname]); } };
+        const scope: Scope = {
+          vars: node.vars,
+          params,
+          specs,
+          get where() {
+            return src.locate(["tasks", tid, "inputs", iname]);
+          },
+        };
         node.inputs[iname] = resolveInput(i, scope, byTask, abs);
       }
     }
@@ -187,8 +241,10 @@ export function expand(
       for (const p of o.kind === "file" ? [o.path] : Object.values(o.paths)) {
         const other = producer.get(p);
         if (other) {
-          throw new FlowError("pipeline-invalid",
-            `${src.locate(["tasks", n.task, "outputs"])}: output ${rel(root, p)} is claimed by both ${other} and ${n.id}`);
+          throw new FlowError(
+            "pipeline-invalid",
+            `${src.locate(["tasks", n.task, "outputs"])}: output ${rel(root, p)} is claimed by both ${other} and ${n.id}`,
+          );
         }
         producer.set(p, n.id);
       }
@@ -200,8 +256,10 @@ export function expand(
       const outer = producer.get(d);
       if (outer) {
         const task = nodes.find((n) => n.id === id)!.task;
-        throw new FlowError("pipeline-invalid",
-          `${src.locate(["tasks", task, "outputs"])}: output ${rel(root, p)} of ${id} lies inside output ${rel(root, d)} of ${outer}`);
+        throw new FlowError(
+          "pipeline-invalid",
+          `${src.locate(["tasks", task, "outputs"])}: output ${rel(root, p)} of ${id} lies inside output ${rel(root, d)} of ${outer}`,
+        );
       }
       if (d === root) break;
     }
@@ -212,13 +270,17 @@ export function expand(
     for (const i of Object.values(n.inputs)) {
       for (const p of i.kind === "file" ? [i.path] : i.paths) {
         const prod = producer.get(p);
-        if (prod === n.id) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", n.task, "inputs"])}: ${n.id} reads its own output ${rel(root, p)}`);
+        if (prod === n.id)
+          throw new FlowError("pipeline-invalid", `${src.locate(["tasks", n.task, "inputs"])}: ${n.id} reads its own output ${rel(root, p)}`);
         if (prod) ds.add(prod);
       }
     }
     deps.set(n.id, [...ds]);
   }
-  const dag = new Dag(nodes.map((n) => n.id), deps);
+  const dag = new Dag(
+    nodes.map((n) => n.id),
+    deps,
+  );
   const cycle = dag.findCycle();
   if (cycle) {
     const task = cycle[0]!.replace(/\[.*$/, "");
@@ -239,7 +301,10 @@ function checkArgv(src: PipelineSource, tid: string, t: TaskSpec) {
       const [scope, name] = ref.includes(".") ? [ref.slice(0, ref.indexOf(".")), ref.slice(ref.indexOf(".") + 1)] : ["", ref];
       const ok = scope === "in" ? name in (t.inputs ?? {}) : scope === "out" ? name in t.outputs : scope === "" && known.has(name);
       if (!ok) {
-        const hint = scope === "in" || scope === "out" ? `no ${scope === "in" ? "input" : "output"} '${name}'` : `'${ref}' is not a declared param or foreach set of the task (declare it under params:)`;
+        const hint =
+          scope === "in" || scope === "out"
+            ? `no ${scope === "in" ? "input" : "output"} '${name}'`
+            : `'${ref}' is not a declared param or foreach set of the task (declare it under params:)`;
         throw new FlowError("pipeline-invalid", `${src.locate(["tasks", tid, "run", "argv", i])}: \${${ref}}: ${hint}`);
       }
     }
@@ -265,7 +330,9 @@ function lookupParam(params: Record<string, ParamValue>, path: string, where: ()
 
 function resolveInput(
   i: TaskSpec["inputs"] extends Record<string, infer I> | undefined ? I : never,
-  scope: Scope, byTask: Map<string, PlanNode[]>, abs: (p: string) => string,
+  scope: Scope,
+  byTask: Map<string, PlanNode[]>,
+  abs: (p: string) => string,
 ): NodeInput {
   // Inputs are only read: each value is checked, the final path may lie anywhere.
   if (typeof i === "string") return { kind: "file", path: abs(substitute(i, scope, { path: true })) };

@@ -27,9 +27,15 @@ function segmentRegex(seg: string): { re: RegExp; names: string[] } | undefined 
 
 const escape = (s: string) => s.replace(/[.+?^$()|[\]\\]/g, "\\$&");
 
-export interface GlobMatch { path: string; captures: Record<string, string> }
+export interface GlobMatch {
+  path: string;
+  captures: Record<string, string>;
+}
 /** A name that matches the pattern but cannot be read: a set member must never vanish silently. */
-export interface GlobProblem { path: string; why: string }
+export interface GlobProblem {
+  path: string;
+  why: string;
+}
 
 /**
  * Every file matching the pattern, and the problems: a matching name that is a dangling
@@ -58,7 +64,8 @@ export function globWildcards(pattern: string, root: string): GlobMatch[] & { pr
       else if (kind === "missing") {
         // inside a matched member's folder: the member exists, its file does not
         if (Object.keys(caps).length) out.problems.push({ path: next, why: `no such ${last ? "file" : "folder"} (its folder matches the set)` });
-      } else if (kind === "file" || kind === "dir") out.problems.push({ path: next, why: `is a ${kind === "dir" ? "folder" : "file"}, not a ${last ? "file" : "folder"}` });
+      } else if (kind === "file" || kind === "dir")
+        out.problems.push({ path: next, why: `is a ${kind === "dir" ? "folder" : "file"}, not a ${last ? "file" : "folder"}` });
       else out.problems.push({ path: next, why: kind });
       return;
     }
@@ -96,7 +103,7 @@ function bindSegment(seg: string, caps: Record<string, string>): string | undefi
   let unbound = false;
   const s = seg.replace(WILD, (m, name?: string) => {
     if (m === "*" || !name || caps[name] === undefined) unbound = true;
-    return name ? caps[name] ?? "" : "";
+    return name ? (caps[name] ?? "") : "";
   });
   return unbound ? undefined : s;
 }
@@ -111,7 +118,9 @@ function entryKind(p: string): string {
     if (code === "ENOENT") {
       try {
         if (lstatSync(p).isSymbolicLink()) return `a dangling symbolic link (to ${readlinkSync(p)})`;
-      } catch { /* not there at all */ }
+      } catch {
+        /* not there at all */
+      }
       return "missing";
     }
     if (code === "ELOOP") return "a symbolic link loop";

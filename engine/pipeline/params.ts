@@ -46,7 +46,10 @@ function compileDomain(src: PipelineSource, name: string, s: ParamSpec): NonNull
   try {
     return ajv.compile(domainOf(s));
   } catch (e) {
-    throw new FlowError("pipeline-invalid", `${src.locate(["params", name])}: the domain of param '${name}' is not valid JSON Schema: ${(e as Error).message}`);
+    throw new FlowError(
+      "pipeline-invalid",
+      `${src.locate(["params", name])}: the domain of param '${name}' is not valid JSON Schema: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -87,18 +90,23 @@ function describeErrors(name: string, errors: ErrorObject[] | null | undefined):
   if (!e) return "not valid";
   const at = e.instancePath ? `${name}${e.instancePath.replace(/\//g, ".")}: ` : "";
   if (e.keyword === "minLength" && e.params.limit === 1) return `${at}must not be empty`;
-  const extra = e.keyword === "enum" ? `: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`
-    : e.keyword === "additionalProperties" ? ` ('${e.params.additionalProperty}')` : "";
+  const extra =
+    e.keyword === "enum"
+      ? `: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`
+      : e.keyword === "additionalProperties"
+        ? ` ('${e.params.additionalProperty}')`
+        : "";
   return `${at}${e.message}${extra}`;
 }
 
-export function resolveParams(
-  src: PipelineSource, specs: Record<string, ParamSpec>, overrides: Record<string, string>,
-): Record<string, ParamValue> {
+export function resolveParams(src: PipelineSource, specs: Record<string, ParamSpec>, overrides: Record<string, string>): Record<string, ParamValue> {
   const values: Record<string, ParamValue> = {};
   for (const [name, s] of Object.entries(specs)) {
     if (!s.check!(s.default)) {
-      throw new FlowError("pipeline-invalid", `${src.locate(["params", name])}: default ${JSON.stringify(s.default)}: ${describeErrors(name, s.check!.errors)}`);
+      throw new FlowError(
+        "pipeline-invalid",
+        `${src.locate(["params", name])}: default ${JSON.stringify(s.default)}: ${describeErrors(name, s.check!.errors)}`,
+      );
     }
     values[name] = s.default;
   }

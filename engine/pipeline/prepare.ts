@@ -21,18 +21,24 @@ interface PendingStep {
   what: string;
   /** a path the step must have created (creates: steps) */
   target?: string;
-  command: string; args: string[]; where: string;
+  command: string;
+  args: string[];
+  where: string;
 }
 
 /** The steps a run would take now, with every path param resolved against the pipeline's folder. */
 export async function pendingPrepare(
-  src: PipelineSource, spec: PipelineSpec, root: string, params: Record<string, ParamValue>, specs: Record<string, ParamSpec>,
+  src: PipelineSource,
+  spec: PipelineSpec,
+  root: string,
+  params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>,
 ): Promise<PendingStep[]> {
   const defaults = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.default]));
   // Path params as absolute paths: the command must write where the pipeline reads,
   // whatever folder flow was started from.
-  const absolute = (p: Record<string, ParamValue>) => Object.fromEntries(Object.entries(p).map(([k, v]) =>
-    [k, specs[k]?.path && typeof v === "string" ? resolve(root, v) : v]));
+  const absolute = (p: Record<string, ParamValue>) =>
+    Object.fromEntries(Object.entries(p).map(([k, v]) => [k, specs[k]?.path && typeof v === "string" ? resolve(root, v) : v]));
   const steps: PendingStep[] = [];
   for (const [i, step] of (spec.prepare ?? []).entries()) {
     const where = src.locate(["prepare", i]);
@@ -53,7 +59,11 @@ export async function pendingPrepare(
 }
 
 export async function runPrepare(
-  src: PipelineSource, spec: PipelineSpec, root: string, params: Record<string, ParamValue>, specs: Record<string, ParamSpec>,
+  src: PipelineSource,
+  spec: PipelineSpec,
+  root: string,
+  params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>,
   log: (m: string) => void,
 ) {
   for (const step of await pendingPrepare(src, spec, root, params, specs)) {
@@ -62,13 +72,18 @@ export async function runPrepare(
     log(`preparing: ${step.what} (flow ${step.command} ${step.args.map(redactUrl).join(" ")})`);
     const code = await command(step.args, { root, params, log });
     if (code !== 0) throw new FlowError("input-missing", `${step.where}: flow ${step.command} failed (exit ${code})`);
-    if (step.target && !existsSync(step.target)) throw new FlowError("input-missing", `${step.where}: flow ${step.command} did not create ${step.target}`);
+    if (step.target && !existsSync(step.target))
+      throw new FlowError("input-missing", `${step.where}: flow ${step.command} did not create ${step.target}`);
   }
 }
 
 /** For commands other than run: the error that says what `flow run` would prepare first. */
 export async function checkPrepared(
-  src: PipelineSource, spec: PipelineSpec, root: string, params: Record<string, ParamValue>, specs: Record<string, ParamSpec>,
+  src: PipelineSource,
+  spec: PipelineSpec,
+  root: string,
+  params: Record<string, ParamValue>,
+  specs: Record<string, ParamSpec>,
 ) {
   const steps = await pendingPrepare(src, spec, root, params, specs);
   if (steps.length === 0) return;

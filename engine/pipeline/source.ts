@@ -20,9 +20,7 @@ export function readPipelineSource(file: string, display = file): PipelineSource
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FlowError("pipeline-missing", code === "ENOENT"
-      ? `${display}: no such pipeline file`
-      : `${display}: cannot read (${code ?? e})`);
+    throw new FlowError("pipeline-missing", code === "ENOENT" ? `${display}: no such pipeline file` : `${display}: cannot read (${code ?? e})`);
   }
   // The data: js-yaml reads a 100 000-task file in ~1.3 s and 200 MB, where the `yaml`
   // package's document tree takes ~17 s and ~1 GB. `yaml` keeps every error message
@@ -45,7 +43,10 @@ export function readPipelineSource(file: string, display = file): PipelineSource
   const dup = doc.errors.length === 0 ? duplicateKey(doc) : undefined;
   if (dup) {
     const { line, col } = lines.linePos(dup.offset);
-    throw new FlowError("pipeline-invalid", `${display}:${line}:${col}: YAML syntax error: Map keys must be unique (${JSON.stringify(dup.key)} appears twice)`);
+    throw new FlowError(
+      "pipeline-invalid",
+      `${display}:${line}:${col}: YAML syntax error: Map keys must be unique (${JSON.stringify(dup.key)} appears twice)`,
+    );
   }
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;

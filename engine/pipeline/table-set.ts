@@ -17,15 +17,14 @@ export interface TableSetSpec {
 }
 
 /** The filter values of each `where` column, or undefined where the list is empty. */
-export function whereValues(
-  where: Record<string, string>, params: Record<string, ParamValue>, at: string,
-): Record<string, string[]> {
+export function whereValues(where: Record<string, string>, params: Record<string, ParamValue>, at: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [col, param] of Object.entries(where)) {
     const v = params[param];
     if (v === undefined) throw new FlowError("pipeline-invalid", `${at}: where.${col}: unknown param '${param}'`);
     const list = Array.isArray(v) ? v : [v];
-    if (list.some((x) => typeof x === "object")) throw new FlowError("param-invalid", `${at}: where.${col}: param '${param}' must be a list of single values`);
+    if (list.some((x) => typeof x === "object"))
+      throw new FlowError("param-invalid", `${at}: where.${col}: param '${param}' must be a list of single values`);
     if (list.length) out[col] = list.map(String);
   }
   return out;
@@ -50,8 +49,10 @@ export function tableSet(t: TableSetSpec, params: Record<string, ParamValue>, at
     const present = new Set(rows.map((r) => r[i] ?? ""));
     const absent = wanted.filter((w) => !present.has(w));
     if (absent.length) {
-      throw new FlowError("param-invalid",
-        `--set ${t.where[col]}: ${absent.map((a) => JSON.stringify(a)).join(", ")} ${absent.length === 1 ? "is" : "are"} not in column '${col}' of ${t.file} (${at})`);
+      throw new FlowError(
+        "param-invalid",
+        `--set ${t.where[col]}: ${absent.map((a) => JSON.stringify(a)).join(", ")} ${absent.length === 1 ? "is" : "are"} not in column '${col}' of ${t.file} (${at})`,
+      );
     }
     return { i, wanted: new Set(wanted) };
   });

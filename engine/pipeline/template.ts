@@ -36,9 +36,11 @@ export function substitute(t: string, scope: Scope, opts: { path?: boolean; onPa
 export function checkPathPiece(name: string, value: string, where: string) {
   const parts = value.split(/[\\/]/);
   if (value.startsWith("/") || /^[A-Za-z]:/.test(value) || parts.includes("..")) {
-    throw new FlowError("param-invalid",
+    throw new FlowError(
+      "param-invalid",
       `${where}: ${name}=${JSON.stringify(value)} would leave the workspace (absolute path or '..'); ` +
-      `declare the param with 'path: true' if that is intended`);
+        `declare the param with 'path: true' if that is intended`,
+    );
   }
 }
 
@@ -50,15 +52,22 @@ export function checkPathPiece(name: string, value: string, where: string) {
  */
 export function resolvePath(t: string, scope: Scope, root: string): string {
   let explicit = false;
-  const s = substitute(t, scope, { path: true, onPathParam: () => { explicit = true; } });
+  const s = substitute(t, scope, {
+    path: true,
+    onPathParam: () => {
+      explicit = true;
+    },
+  });
   const abs = isAbsolute(s) ? resolve(s) : resolve(root, s);
   if (explicit) return abs;
   const dots = (x: string) => x.split(/[\\/]/).filter((seg) => seg === "..").length;
   const r = relative(root, abs);
   if (dots(s) > dots(t) || r === "" || r.startsWith("..") || isAbsolute(r)) {
-    throw new FlowError("param-invalid",
+    throw new FlowError(
+      "param-invalid",
       `${scope.where}: '${t}' becomes '${s}', which is ${r === "" ? "the workspace folder itself" : "outside its place in the workspace"}; ` +
-      `a path may leave the workspace only through a param declared 'path: true'`);
+        `a path may leave the workspace only through a param declared 'path: true'`,
+    );
   }
   return abs;
 }

@@ -28,10 +28,7 @@ export interface SetSpec {
   description?: string;
 }
 
-export type InputSpec =
-  | string
-  | string[]
-  | { from: string; output: string; where?: Record<string, string> };
+export type InputSpec = string | string[] | { from: string; output: string; where?: Record<string, string> };
 
 export type OutputSpec = string | { path: string; over: string };
 
@@ -66,7 +63,13 @@ export interface PipelineSpec {
  * text is non-empty and the command's own `pending()` names something to do.
  * `unless`: skipped while that text is non-empty.
  */
-export interface PrepareStep { creates?: string; when?: string; unless?: string; command: string; args?: string[] }
+export interface PrepareStep {
+  creates?: string;
+  when?: string;
+  unless?: string;
+  command: string;
+  args?: string[];
+}
 
 /** A node input after expansion: one file, or a list (a gather over other nodes). */
 export type NodeInput = { kind: "file"; path: string } | { kind: "list"; paths: string[] };

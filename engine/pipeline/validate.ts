@@ -21,7 +21,10 @@ export function validatePipeline(src: PipelineSource): PipelineSpec {
   const validate = validator();
   if (validate(src.data)) return src.data as PipelineSpec;
   const err = pickError(validate.errors ?? []);
-  const path: YamlPath = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path: YamlPath = err.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   let what: string;
   switch (err.keyword) {
     case "additionalProperties":
@@ -54,8 +57,8 @@ export function validatePipeline(src: PipelineSource): PipelineSpec {
 function pickError(errors: ErrorObject[]): ErrorObject {
   const useful = errors.filter((e) => !["oneOf", "anyOf", "if"].includes(e.keyword));
   const pool = useful.length ? useful : errors;
-  const rank = (e: ErrorObject) => e.instancePath.split("/").length * 10 +
-    (e.keyword === "additionalProperties" ? 3 : e.keyword === "required" ? 2 : e.keyword === "type" ? 1 : 0);
+  const rank = (e: ErrorObject) =>
+    e.instancePath.split("/").length * 10 + (e.keyword === "additionalProperties" ? 3 : e.keyword === "required" ? 2 : e.keyword === "type" ? 1 : 0);
   return pool.reduce((a, b) => (rank(b) > rank(a) ? b : a));
 }
 

@@ -56,7 +56,10 @@ export class Planner {
    */
   private readonly roots = new Map<string, Causes>();
 
-  constructor(readonly pipeline: Pipeline, readonly ws: Workspace) {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly ws: Workspace,
+  ) {
     for (const n of pipeline.nodes) {
       for (const [name, o] of Object.entries(n.outputs)) {
         if (o.kind === "file") this.producer.set(o.path, { node: n.id, output: name });
@@ -118,9 +121,10 @@ export class Planner {
     const problems: string[] = [];
     for (const [name, o] of Object.entries(n.outputs)) {
       const want = hashes[name];
-      const pairs: [string, string | undefined][] = o.kind === "file"
-        ? [[o.path, typeof want === "string" ? want : undefined]]
-        : Object.entries(o.paths).map(([m, p]) => [p, typeof want === "object" ? want[m] : undefined]);
+      const pairs: [string, string | undefined][] =
+        o.kind === "file"
+          ? [[o.path, typeof want === "string" ? want : undefined]]
+          : Object.entries(o.paths).map(([m, p]) => [p, typeof want === "object" ? want[m] : undefined]);
       for (const [p, h] of pairs) {
         const got = this.ws.stat.hash(p);
         if (got === undefined) problems.push(`output missing: ${this.rel(p)}`);
@@ -136,7 +140,11 @@ export class Planner {
     if (rec.code !== code.version) {
       const old = this.ws.state.codeFiles(rec.code);
       const files = old ? changedFiles(old, code.hashes) : [];
-      reasons.push(files.length ? `task code changed: ${files.slice(0, 5).join(", ")}${files.length > 5 ? `, … (${files.length} files)` : ""}` : "task code changed");
+      reasons.push(
+        files.length
+          ? `task code changed: ${files.slice(0, 5).join(", ")}${files.length > 5 ? `, … (${files.length} files)` : ""}`
+          : "task code changed",
+      );
     }
     const cur: Record<string, ParamValue> = { ...n.params, ...n.vars };
     const old: Record<string, ParamValue> = rec.params;
@@ -149,7 +157,12 @@ export class Planner {
   }
 
   /** Why the recorded state differs from the plan: own reasons, and the upstream nodes whose outputs changed. */
-  diff(n: PlanNode, rec: NodeState, code: { version: string; hashes: Record<string, string> }, inputs: Record<string, string | string[]>): { reasons: string[]; upstreams: Set<string> } {
+  diff(
+    n: PlanNode,
+    rec: NodeState,
+    code: { version: string; hashes: Record<string, string> },
+    inputs: Record<string, string | string[]>,
+  ): { reasons: string[]; upstreams: Set<string> } {
     const reasons = this.ownChanges(n, rec, code);
     const upstreams = new Set<string>();
     for (const [name, h] of Object.entries(inputs)) {
@@ -187,9 +200,15 @@ export class Planner {
     let shared = true; // up is another node's map: copy before changing it
     for (const u of upstreams) {
       const c = this.roots.get(u) ?? new Map([["changed", new Set([u])]]);
-      if (!up) { up = c; continue; }
+      if (!up) {
+        up = c;
+        continue;
+      }
       if (up === c) continue;
-      if (shared) { up = new Map([...up].map(([k, v]) => [k, new Set(v)])); shared = false; }
+      if (shared) {
+        up = new Map([...up].map(([k, v]) => [k, new Set(v)]));
+        shared = false;
+      }
       for (const [cause, nodes] of c) {
         const into = up.get(cause);
         if (!into) up.set(cause, new Set(nodes));

@@ -8,16 +8,22 @@ import { FlowError } from "../errors.js";
 import type { PlanNode } from "../pipeline/types.js";
 import { allOutputPaths } from "./plan.js";
 
-export interface Selector { key: string; value: string }
+export interface Selector {
+  key: string;
+  value: string;
+}
 /** A node id or a path (relative to the folder flow was started in). */
-export interface Target { target: string }
+export interface Target {
+  target: string;
+}
 
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]*\[.*\]$/;
 
 export function parseSelectors(args: string[]): Selector[] {
   return args.map((a) => {
     const eq = a.indexOf("=");
-    if (eq <= 0 || eq === a.length - 1) throw new FlowError("selector-invalid", `selector '${a}': expected key=value (e.g. stimulus=dot_motion, task=bin)`);
+    if (eq <= 0 || eq === a.length - 1)
+      throw new FlowError("selector-invalid", `selector '${a}': expected key=value (e.g. stimulus=dot_motion, task=bin)`);
     return { key: a.slice(0, eq), value: a.slice(eq + 1) };
   });
 }
@@ -42,18 +48,29 @@ function nodesOfTargets(nodes: PlanNode[], targets: Target[], cwd: string): Plan
   const hit = new Set<PlanNode>();
   for (const { target } of targets) {
     const n = byId.get(target);
-    if (n) { hit.add(n); continue; }
+    if (n) {
+      hit.add(n);
+      continue;
+    }
     if (!byPath) {
       byPath = new Map();
       for (const x of nodes) for (const p of allOutputPaths(x)) byPath.set(p, x);
     }
     const path = resolve(cwd, target);
     const maker = byPath.get(path);
-    if (maker) { hit.add(maker); continue; }
+    if (maker) {
+      hit.add(maker);
+      continue;
+    }
     const under = [...byPath].filter(([p]) => p.startsWith(path + sep)).map(([, x]) => x);
-    if (under.length) { for (const x of under) hit.add(x); continue; }
-    throw new FlowError("selector-invalid",
-      `'${target}' is not a node, nor an output of one, nor a folder of outputs (${path}); selectors are key=value, e.g. stimulus=dot_motion`);
+    if (under.length) {
+      for (const x of under) hit.add(x);
+      continue;
+    }
+    throw new FlowError(
+      "selector-invalid",
+      `'${target}' is not a node, nor an output of one, nor a folder of outputs (${path}); selectors are key=value, e.g. stimulus=dot_motion`,
+    );
   }
   return nodes.filter((n) => hit.has(n)); // graph order
 }
@@ -61,10 +78,11 @@ function nodesOfTargets(nodes: PlanNode[], targets: Target[], cwd: string): Plan
 /** Every selector key of the graph (task and the foreach names) with its values. */
 function selectorValues(nodes: PlanNode[]): Map<string, Set<string>> {
   const values = new Map<string, Set<string>>([["task", new Set(nodes.map((n) => n.task))]]);
-  for (const n of nodes) for (const [k, v] of Object.entries(n.vars)) {
-    if (!values.has(k)) values.set(k, new Set());
-    values.get(k)!.add(v);
-  }
+  for (const n of nodes)
+    for (const [k, v] of Object.entries(n.vars)) {
+      if (!values.has(k)) values.set(k, new Set());
+      values.get(k)!.add(v);
+    }
   return values;
 }
 
@@ -74,9 +92,10 @@ function selectorValues(nodes: PlanNode[]): Map<string, Set<string>> {
  */
 export function checkSelectorKeys(nodes: PlanNode[], sels: Selector[]): Map<string, Set<string>> {
   const values = selectorValues(nodes);
-  for (const s of sels) if (!values.has(s.key)) {
-    throw new FlowError("selector-invalid", `selector '${s.key}=${s.value}': unknown key '${s.key}' (keys: ${[...values.keys()].join(", ")})`);
-  }
+  for (const s of sels)
+    if (!values.has(s.key)) {
+      throw new FlowError("selector-invalid", `selector '${s.key}=${s.value}': unknown key '${s.key}' (keys: ${[...values.keys()].join(", ")})`);
+    }
   return values;
 }
 

@@ -42,12 +42,22 @@ export class Records {
 
   all(): ProvenanceRecord[] {
     let files: string[] = [];
-    try { files = readdirSync(this.dir).filter((f) => f.endsWith(".jsonl")).sort(); } catch { return []; }
+    try {
+      files = readdirSync(this.dir)
+        .filter((f) => f.endsWith(".jsonl"))
+        .sort();
+    } catch {
+      return [];
+    }
     const out: ProvenanceRecord[] = [];
     for (const f of files) {
       for (const line of readFileSync(join(this.dir, f), "utf8").split("\n")) {
         if (!line.trim()) continue;
-        try { out.push(JSON.parse(line)); } catch { /* a torn last line from a crash */ }
+        try {
+          out.push(JSON.parse(line));
+        } catch {
+          /* a torn last line from a crash */
+        }
       }
     }
     return out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));

@@ -8,7 +8,6 @@ import { readdirSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { appendLine } from "../store/atomic.js";
-import { redactUrl } from "../store/index.js";
 import type { FlowEvent, Logger, Outcome, Summary } from "../report/events.js";
 import type { ParamValue } from "../pipeline/types.js";
 import type { Usage } from "../exec/types.js";
@@ -42,9 +41,19 @@ export interface RunNode extends Usage {
 }
 
 export type RunStatus = "ok" | "failed" | "interrupted";
-export interface RunEnd { type: "end"; end: string; wallMs: number; status: RunStatus; counts: Record<"ran" | "restored" | "upToDate" | "failed" | "skipped", number> }
+export interface RunEnd {
+  type: "end";
+  end: string;
+  wallMs: number;
+  status: RunStatus;
+  counts: Record<"ran" | "restored" | "upToDate" | "failed" | "skipped", number>;
+}
 
-export interface RunInfo { header: RunHeader; nodes: RunNode[]; end?: RunEnd }
+export interface RunInfo {
+  header: RunHeader;
+  nodes: RunNode[];
+  end?: RunEnd;
+}
 
 /** A sortable id: the UTC start time to the millisecond, and 4 random hex digits. */
 export function newRunId(now = new Date()): string {
@@ -81,9 +90,18 @@ export class RunLog implements Logger {
     const info = this.nodeInfo(e.id);
     const startMs = e.startedAt ?? Date.now() - e.ms;
     const line: RunNode = {
-      type: "node", id: e.id, task: info?.task ?? e.id, vars: info?.vars ?? {}, outcome: e.outcome,
-      start: new Date(startMs).toISOString(), end: new Date(startMs + e.ms).toISOString(), ms: e.ms,
-      reasons: this.reasons.get(e.id), error: e.error ? redactValue(e.error) : undefined, key: e.key, ...e.usage,
+      type: "node",
+      id: e.id,
+      task: info?.task ?? e.id,
+      vars: info?.vars ?? {},
+      outcome: e.outcome,
+      start: new Date(startMs).toISOString(),
+      end: new Date(startMs + e.ms).toISOString(),
+      ms: e.ms,
+      reasons: this.reasons.get(e.id),
+      error: e.error ? redactValue(e.error) : undefined,
+      key: e.key,
+      ...e.usage,
     };
     this.reasons.delete(e.id);
     appendLine(this.file, JSON.stringify(line));
@@ -91,7 +109,10 @@ export class RunLog implements Logger {
 
   finish(s: Pick<Summary, "ran" | "restored" | "upToDate" | "failed" | "skipped">, status: RunStatus, wallMs: number): RunEnd {
     const end: RunEnd = {
-      type: "end", end: new Date().toISOString(), wallMs, status,
+      type: "end",
+      end: new Date().toISOString(),
+      wallMs,
+      status,
       counts: { ran: s.ran.length, restored: s.restored.length, upToDate: s.upToDate.length, failed: s.failed.length, skipped: s.skipped.length },
     };
     if (!this.ended) appendLine(this.file, JSON.stringify(end));
@@ -102,7 +123,10 @@ export class RunLog implements Logger {
 
 export function runIds(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith(".jsonl")).map((f) => f.slice(0, -6)).sort();
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".jsonl"))
+      .map((f) => f.slice(0, -6))
+      .sort();
   } catch {
     return [];
   }
@@ -121,7 +145,11 @@ export function readRun(dir: string, id: string): RunInfo | undefined {
   for (const l of text.split("\n")) {
     if (!l) continue;
     let v: RunHeader | RunNode | RunEnd;
-    try { v = JSON.parse(l); } catch { continue; } // a line torn by a crash
+    try {
+      v = JSON.parse(l);
+    } catch {
+      continue;
+    } // a line torn by a crash
     if (v.type === "run") header = v;
     else if (v.type === "node") nodes.push(v);
     else if (v.type === "end") end = v;
@@ -138,20 +166,49 @@ export function resolveRunId(dir: string, want: string): string | undefined {
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-export const TRACE_COLUMNS = ["node", "task", "params", "state", "start", "end", "wall_s", "cpu_s", "peak_rss_mb", "bytes_read", "bytes_written", "executor", "job_id"];
+export const TRACE_COLUMNS = [
+  "node",
+  "task",
+  "params",
+  "state",
+  "start",
+  "end",
+  "wall_s",
+  "cpu_s",
+  "peak_rss_mb",
+  "bytes_read",
+  "bytes_written",
+  "executor",
+  "job_id",
+];
 
 /** The run as a Nextflow-style trace: one tab-separated row per node. */
 export function traceTsv(run: RunInfo): string {
   const cell = (v: unknown) => (v === undefined || v === null ? "-" : String(v).replace(/[\t\n]/g, " "));
-  const rows = run.nodes.map((n) => [
-    n.id, n.task, Object.entries(n.vars).map(([k, v]) => `${k}=${v}`).join(",") || "-", n.outcome, n.start, n.end,
-    (n.ms / 1000).toFixed(3), n.cpuMs === undefined ? undefined : (n.cpuMs / 1000).toFixed(2), n.maxRssMb, n.readBytes, n.writeBytes,
-    n.lane?.startsWith("slurm") ? "slurm" : n.lane === "head" ? "cache" : "local", n.jobId,
-  ].map(cell).join("\t"));
+  const rows = run.nodes.map((n) =>
+    [
+      n.id,
+      n.task,
+      Object.entries(n.vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",") || "-",
+      n.outcome,
+      n.start,
+      n.end,
+      (n.ms / 1000).toFixed(3),
+      n.cpuMs === undefined ? undefined : (n.cpuMs / 1000).toFixed(2),
+      n.maxRssMb,
+      n.readBytes,
+      n.writeBytes,
+      n.lane?.startsWith("slurm") ? "slurm" : n.lane === "head" ? "cache" : "local",
+      n.jobId,
+    ]
+      .map(cell)
+      .join("\t"),
+  );
   return [TRACE_COLUMNS.join("\t"), ...rows].join("\n") + "\n";
 }
 
 export function writeTrace(file: string, run: RunInfo) {
   writeFileSync(file, traceTsv(run));
 }
-

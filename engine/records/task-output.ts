@@ -22,7 +22,10 @@ export class OutputTail {
       this.bytes -= drop.length + 1;
       this.cut += drop.length + 1;
     }
-    if (this.head > 4096) { this.lines = this.lines.slice(this.head); this.head = 0; }
+    if (this.head > 4096) {
+      this.lines = this.lines.slice(this.head);
+      this.head = 0;
+    }
   }
 
   get empty() {

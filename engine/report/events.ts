@@ -10,10 +10,17 @@ export type FlowEvent =
   | { type: "node-start"; id: string; action: "run" | "restore"; reasons?: string[] }
   | { type: "node-log"; id: string; line: string }
   | {
-    type: "node-done"; id: string; outcome: Outcome; ms: number; error?: string; detail?: string;
-    /** when it started (epoch ms), and what it cost where that is known */
-    startedAt?: number; usage?: Usage; key?: string;
-  }
+      type: "node-done";
+      id: string;
+      outcome: Outcome;
+      ms: number;
+      error?: string;
+      detail?: string;
+      /** when it started (epoch ms), and what it cost where that is known */
+      startedAt?: number;
+      usage?: Usage;
+      key?: string;
+    }
   | { type: "warn"; message: string }
   | { type: "info"; message: string };
 

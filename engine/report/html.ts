@@ -5,11 +5,28 @@
 // what changed since the run before, and the section the pipeline contributes.
 
 export interface ReportNode {
-  id: string; task: string; vars: Record<string, string>; state: string; reasons: string[];
+  id: string;
+  task: string;
+  vars: Record<string, string>;
+  state: string;
+  reasons: string[];
   /** what the last run did to it, and what it cost */
-  outcome?: string; ms?: number; cpuMs?: number; maxRssMb?: number; lane?: string; start?: number; end?: number; error?: string;
+  outcome?: string;
+  ms?: number;
+  cpuMs?: number;
+  maxRssMb?: number;
+  lane?: string;
+  start?: number;
+  end?: number;
+  error?: string;
 }
-export interface ReportTask { id: string; description?: string; layer: number; deps: string[]; foreach: string[] }
+export interface ReportTask {
+  id: string;
+  description?: string;
+  layer: number;
+  deps: string[];
+  foreach: string[];
+}
 export interface ReportData {
   title: string;
   generated: string;

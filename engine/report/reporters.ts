@@ -41,7 +41,11 @@ const clock = (t = new Date()) => t.toTimeString().slice(0, 8);
 /** Without a terminal: one line per finished node, with [n/N] and the time. */
 export class PlainReporter implements Logger {
   readonly progress = new Progress();
-  constructor(private readonly out: Write, private readonly err: Write, private readonly verbose = false) {}
+  constructor(
+    private readonly out: Write,
+    private readonly err: Write,
+    private readonly verbose = false,
+  ) {}
   emit(e: FlowEvent) {
     this.progress.see(e);
     const at = () => `${clock()} [${this.progress.done}/${this.progress.todo}]`;
@@ -75,7 +79,11 @@ export class PlainReporter implements Logger {
 export class TtyReporter implements Logger {
   private readonly running = new Set<string>();
   private timer?: NodeJS.Timeout;
-  constructor(private readonly out: Write, private readonly plain: PlainReporter, private readonly columns = () => process.stdout.columns ?? 100) {}
+  constructor(
+    private readonly out: Write,
+    private readonly plain: PlainReporter,
+    private readonly columns = () => process.stdout.columns ?? 100,
+  ) {}
 
   emit(e: FlowEvent) {
     if (e.type === "plan") {
@@ -122,10 +130,7 @@ export class TtyReporter implements Logger {
 
 /** The closing line; after a failure, how many nodes of each task were skipped (all of them with -v). */
 export function formatSummary(s: Summary, verbose = false): string {
-  const parts = [
-    `${s.ran.length} ran`, `${s.restored.length} restored`, `${s.upToDate.length} up to date`,
-    `${s.failed.length} failed`,
-  ];
+  const parts = [`${s.ran.length} ran`, `${s.restored.length} restored`, `${s.upToDate.length} up to date`, `${s.failed.length} failed`];
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   const lines = [`${parts.join(", ")} in ${(s.wallMs / 1000).toFixed(1)} s`];
   if (s.skipped.length && !verbose) {

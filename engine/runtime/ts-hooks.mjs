@@ -11,8 +11,7 @@ import { fileURLToPath } from "node:url";
 export async function resolve(specifier, context, nextResolve) {
   // TypeScript sources import siblings as "./x.js" (nodenext style): map to ./x.ts.
   const parent = context.parentURL;
-  if (parent && parent.endsWith(".ts") && specifier.endsWith(".js") &&
-      (specifier.startsWith("./") || specifier.startsWith("../"))) {
+  if (parent && parent.endsWith(".ts") && specifier.endsWith(".js") && (specifier.startsWith("./") || specifier.startsWith("../"))) {
     const url = new URL(specifier, parent);
     if (!existsSync(fileURLToPath(url))) {
       const ts = new URL(url.href.slice(0, -3) + ".ts");
@@ -45,7 +44,9 @@ export async function load(url, context, nextLoad) {
         const tmp = `${cached}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
         writeFileSync(tmp, code);
         renameSync(tmp, cached);
-      } catch { /* a read-only install: no cache, same result */ }
+      } catch {
+        /* a read-only install: no cache, same result */
+      }
     }
     return { format: "module", source: code, shortCircuit: true };
   }

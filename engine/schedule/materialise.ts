@@ -46,7 +46,9 @@ export function storeOutputs(ws: Workspace, temp: Record<string, string | Record
       return "";
     }
     if (!st.isFile()) {
-      problems.push(`output ${basename(p)} is ${st.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(p)})` : "not a regular file"}; outputs must be regular files`);
+      problems.push(
+        `output ${basename(p)} is ${st.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(p)})` : "not a regular file"}; outputs must be regular files`,
+      );
       return "";
     }
     const h = hashFile(p);
@@ -77,7 +79,10 @@ export function changedInputs(ws: Workspace, n: PlanNode, keyed: Record<string, 
 }
 
 const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: "disk full", ENOTDIR: "a parent is not a directory", EACCES: "not writable", EROFS: "not writable",
+  ENOSPC: "disk full",
+  ENOTDIR: "a parent is not a directory",
+  EACCES: "not writable",
+  EROFS: "not writable",
 };
 
 /** Puts a node's outputs from the store into the workspace: verified copies, or links (Workspace.linkMode). */

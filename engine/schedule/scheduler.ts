@@ -22,7 +22,11 @@ export interface RunOptions {
 }
 
 export async function runPipeline(
-  pipeline: Pipeline & { dag: Dag }, ws: Workspace, executor: Executor, logger: Logger, opts: RunOptions,
+  pipeline: Pipeline & { dag: Dag },
+  ws: Workspace,
+  executor: Executor,
+  logger: Logger,
+  opts: RunOptions,
 ): Promise<Summary> {
   const t0 = Date.now();
   const planner = new Planner(pipeline, ws);
@@ -90,10 +94,21 @@ export async function runPipeline(
       if (r.ok) {
         record(n, st.key, st.code, st.inputs!, st.entry.outputs);
         summary.restored.push(n.id);
-        logger.emit({ type: "node-done", id: n.id, outcome: "restored", ms: Date.now() - start, startedAt: start, key: st.key, usage: { lane: "head" } });
+        logger.emit({
+          type: "node-done",
+          id: n.id,
+          outcome: "restored",
+          ms: Date.now() - start,
+          startedAt: start,
+          key: st.key,
+          usage: { lane: "head" },
+        });
         return;
       }
-      logger.emit({ type: "warn", message: `${n.id}: cache object corrupt (hash mismatch): ${r.corrupt.map((p) => relative(pipeline.root, p)).join(", ")}; discarded, recomputing` });
+      logger.emit({
+        type: "warn",
+        message: `${n.id}: cache object corrupt (hash mismatch): ${r.corrupt.map((p) => relative(pipeline.root, p)).join(", ")}; discarded, recomputing`,
+      });
       await ws.index.delete(st.key);
     }
     // Execute: here into the cache, or (a remote executor) as a job that stores its own
@@ -140,13 +155,24 @@ export async function runPipeline(
     logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start, startedAt: start, key: st.key, usage });
   };
 
-  const record = (n: PlanNode, key: string, code: { version: string; hashes: Record<string, string> }, inputs: Record<string, string | string[]>, outputs: OutputHashes) => {
+  const record = (
+    n: PlanNode,
+    key: string,
+    code: { version: string; hashes: Record<string, string> },
+    inputs: Record<string, string | string[]>,
+    outputs: OutputHashes,
+  ) => {
     planner.known.set(n.id, outputs);
     ws.state.putCode(code.version, code.hashes); // to name the changed files later
     ws.state.put({
-      id: n.id, key, code: code.version, params: { ...n.params, ...n.vars }, inputs,
+      id: n.id,
+      key,
+      code: code.version,
+      params: { ...n.params, ...n.vars },
+      inputs,
       inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
-      outputs, at: new Date().toISOString(),
+      outputs,
+      at: new Date().toISOString(),
     });
     if (invalidated.delete(n.id)) invalidationsDone = true; // written once, at the end
   };

@@ -1,5 +1,19 @@
 // Write-then-rename: a reader (or a crash) sees the old file or the new one, never half.
-import { writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, unlinkSync, readdirSync, rmSync, statSync, fstatSync, readSync, writeSync } from "node:fs";
+import {
+  writeFileSync,
+  renameSync,
+  mkdirSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  unlinkSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  fstatSync,
+  readSync,
+  writeSync,
+} from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { processAlive, hostTag } from "../lock/lock.js";
 import { randomBytes } from "node:crypto";
@@ -49,7 +63,9 @@ export function sweepTemps(dir: string): number {
     try {
       rmSync(join(dir, f), { recursive: true, force: true });
       n++;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return n;
 }
@@ -61,11 +77,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: {
     writeFileSync(tmp, data);
     if (opts.fsync) {
       const fd = openSync(tmp, "r");
-      try { fsyncSync(fd); } finally { closeSync(fd); }
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     }
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw e;
   }
 }

@@ -35,9 +35,17 @@ export class FsKeyvStore extends EventEmitter {
     if (!this.listing) {
       this.listing = new Set();
       let shards: string[] = [];
-      try { shards = readdirSync(this.dir); } catch { /* no index yet */ }
+      try {
+        shards = readdirSync(this.dir);
+      } catch {
+        /* no index yet */
+      }
       for (const sh of shards) {
-        try { for (const f of readdirSync(join(this.dir, sh))) this.listing.add(join(this.dir, sh, f)); } catch { /* not a shard */ }
+        try {
+          for (const f of readdirSync(join(this.dir, sh))) this.listing.add(join(this.dir, sh, f));
+        } catch {
+          /* not a shard */
+        }
       }
     }
     return this.listing.has(this.file(key));
@@ -85,7 +93,11 @@ export class FsKeyvStore extends EventEmitter {
     }
     for (const s of shards.sort()) {
       let files: string[];
-      try { files = readdirSync(join(this.dir, s)); } catch { continue; }
+      try {
+        files = readdirSync(join(this.dir, s));
+      } catch {
+        continue;
+      }
       for (const f of files.sort()) {
         if (!f.endsWith(".json")) continue;
         try {

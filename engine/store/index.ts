@@ -37,7 +37,8 @@ export function cacheSecret(env = process.env): Buffer | undefined {
     }
   }
   if (!s) return undefined;
-  if (s.length < 16) throw new FlowError("usage", `${from} is too short (${s.length} characters): use at least 16, e.g. the output of 'openssl rand -hex 32'`);
+  if (s.length < 16)
+    throw new FlowError("usage", `${from} is too short (${s.length} characters): use at least 16, e.g. the output of 'openssl rand -hex 32'`);
   return Buffer.from(s, "utf8");
 }
 
@@ -47,7 +48,11 @@ export class ActionIndex {
   /** where a refused entry is reported (the run's logger, or stderr) */
   onRefused: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`);
 
-  private constructor(private readonly kv: Keyv<IndexEntry>, private readonly store: unknown, private readonly secret?: Buffer) {}
+  private constructor(
+    private readonly kv: Keyv<IndexEntry>,
+    private readonly store: unknown,
+    private readonly secret?: Buffer,
+  ) {}
 
   static async open(dir: string, url?: string, timeoutMs = connectTimeoutMs(), secret = cacheSecret()): Promise<ActionIndex> {
     if (!url) {
@@ -56,7 +61,12 @@ export class ActionIndex {
     }
     const shown = redactUrl(url);
     const scheme = url.split(":")[0];
-    const adapters: Record<string, string> = { redis: "@keyv/redis", rediss: "@keyv/redis", postgresql: "@keyv/postgres", postgres: "@keyv/postgres" };
+    const adapters: Record<string, string> = {
+      redis: "@keyv/redis",
+      rediss: "@keyv/redis",
+      postgresql: "@keyv/postgres",
+      postgres: "@keyv/postgres",
+    };
     const pkg = adapters[scheme ?? ""];
     if (!pkg) throw new FlowError("usage", `--cache-url ${shown}: unsupported scheme '${scheme}' (redis://, postgresql://)`);
     let mod: { default: new (url: string, opts?: object) => unknown };
@@ -65,11 +75,14 @@ export class ActionIndex {
     } catch {
       throw new FlowError("usage", `--cache-url ${shown}: the keyv adapter ${pkg} is not installed`);
     }
-    const store = new mod.default(url, pkg === "@keyv/redis"
-      ? { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs }
-      : undefined);
+    const store = new mod.default(
+      url,
+      pkg === "@keyv/redis" ? { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs } : undefined,
+    );
     const kv = new Keyv<IndexEntry>({ store: store as never, namespace: NS, throwOnErrors: true });
-    kv.on("error", () => { /* every failure also throws where it happens */ });
+    kv.on("error", () => {
+      /* every failure also throws where it happens */
+    });
     const index = new ActionIndex(kv, store, secret);
     // One round trip now, bounded: an unreachable server is one clear error, not a hang
     // and not a run that silently indexes nothing.
@@ -95,7 +108,9 @@ export class ActionIndex {
     if (got.length === want.length && timingSafeEqual(got, want)) return e;
     if (!this.refused.has(key)) {
       this.refused.add(key);
-      this.onRefused(`${node ?? `the node behind key ${key.slice(0, 12)}`}: its cache index entry has ${e.mac ? "an invalid" : "no"} signature (FLOW_CACHE_SECRET) — ignored; the node is recomputed`);
+      this.onRefused(
+        `${node ?? `the node behind key ${key.slice(0, 12)}`}: its cache index entry has ${e.mac ? "an invalid" : "no"} signature (FLOW_CACHE_SECRET) — ignored; the node is recomputed`,
+      );
     }
     return undefined;
   }
@@ -147,7 +162,9 @@ function connectTimeoutMs(): number {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`no answer within ${ms / 1000} s`)), ms); });
+  const t = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
@@ -163,7 +180,11 @@ export function redactText(url: string, text: string): string {
   if (cred) {
     const pass = cred.includes(":") ? cred.slice(cred.indexOf(":") + 1) : cred;
     let decoded = pass;
-    try { decoded = decodeURIComponent(pass); } catch { /* not %-encoded */ }
+    try {
+      decoded = decodeURIComponent(pass);
+    } catch {
+      /* not %-encoded */
+    }
     for (const secret of [cred, pass, decoded]) if (secret.length >= 3) out = out.split(secret).join("***");
   }
   return out;

@@ -5,8 +5,20 @@
 // of the time of a trivial node.)
 import { createHash } from "node:crypto";
 import {
-  mkdirSync, renameSync, existsSync, unlinkSync, openSync, readSync, writeSync, closeSync,
-  readdirSync, statSync, chmodSync, linkSync, copyFileSync, constants,
+  mkdirSync,
+  renameSync,
+  existsSync,
+  unlinkSync,
+  openSync,
+  readSync,
+  writeSync,
+  closeSync,
+  readdirSync,
+  statSync,
+  chmodSync,
+  linkSync,
+  copyFileSync,
+  constants,
 } from "node:fs";
 import { join, dirname } from "node:path";
 import { tempSibling, sweepTemps } from "./atomic.js";
@@ -56,7 +68,11 @@ export class ObjectStore {
       chmodSync(tmp, 0o444);
       renameSync(tmp, dest);
     } catch (e) {
-      try { unlinkSync(tmp); } catch { /* never written */ }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* never written */
+      }
       throw e;
     }
   }
@@ -76,7 +92,11 @@ export class ObjectStore {
         renameSync(tmp, dest);
         return true;
       } catch (e) {
-        try { unlinkSync(tmp); } catch { /* not made */ }
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* not made */
+        }
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK" && code !== "ENOTSUP") throw e;
         // another file system (or links refused): a verified copy instead
@@ -90,12 +110,20 @@ export class ObjectStore {
         got = hashFile(tmp);
       } else got = copyHashing(src, tmp);
     } catch (e) {
-      try { unlinkSync(tmp); } catch { /* nothing written */ }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* nothing written */
+      }
       throw e;
     }
     if (got !== hash) {
       unlinkSync(tmp);
-      try { unlinkSync(src); } catch { /* already gone */ }
+      try {
+        unlinkSync(src);
+      } catch {
+        /* already gone */
+      }
       return false;
     }
     renameSync(tmp, dest);
@@ -130,7 +158,11 @@ export class ObjectStore {
   }
 
   remove(hash: string) {
-    try { unlinkSync(this.path(hash)); } catch { /* gone */ }
+    try {
+      unlinkSync(this.path(hash));
+    } catch {
+      /* gone */
+    }
   }
 
   size(hash: string) {

@@ -27,7 +27,10 @@ export interface NodeState {
 }
 
 /** A code version's files and their hashes, written once per version (to name what changed). */
-interface CodeLine { code: string; files: Record<string, string> }
+interface CodeLine {
+  code: string;
+  files: Record<string, string>;
+}
 type Line = NodeState | { id: string; forgotten: true } | CodeLine;
 
 export class WorkspaceState {
@@ -46,12 +49,20 @@ export class WorkspaceState {
     if (this.cache) return this.cache;
     const m = new Map<string, NodeState>();
     let text = "";
-    try { text = readFileSync(this.file, "utf8"); } catch { /* none yet */ }
+    try {
+      text = readFileSync(this.file, "utf8");
+    } catch {
+      /* none yet */
+    }
     for (const line of text.split("\n")) {
       if (!line) continue;
       this.lines++;
       let v: Line;
-      try { v = JSON.parse(line) as Line; } catch { continue; } // torn by a crash: as if never recorded
+      try {
+        v = JSON.parse(line) as Line;
+      } catch {
+        continue;
+      } // torn by a crash: as if never recorded
       if ("forgotten" in v) m.delete(v.id);
       else if (!("id" in v)) this.codes.set(v.code, v.files);
       else m.set(v.id, v);

@@ -31,23 +31,42 @@ const USAGE = `usage: flow fetch [<cache_dir> [<source_url>]] [--session-ids ID,
   --connections    parallel downloads (default: the fetch_connections param, else 4)
   --retries        attempts after a 5xx or a dropped connection, with backoff (default 5)`;
 
-interface Settings { dir: string; source: string; ids: string[]; types: string[]; connections: number; retries: number; help: boolean }
+interface Settings {
+  dir: string;
+  source: string;
+  ids: string[];
+  types: string[];
+  connections: number;
+  retries: number;
+  help: boolean;
+}
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === "" ? [] : [String(v)]);
-const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(",").map((x) => x.trim()).filter(Boolean));
+const splitList = (s: string | undefined) =>
+  s === undefined
+    ? undefined
+    : s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 function settings(args: string[], ctx: CommandContext): Settings {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      "session-ids": { type: "string" }, "session-types": { type: "string" },
-      connections: { type: "string" }, retries: { type: "string" }, help: { type: "boolean", short: "h" },
+      "session-ids": { type: "string" },
+      "session-types": { type: "string" },
+      connections: { type: "string" },
+      retries: { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
   });
   if (positionals.length > 2) throw new FlowError("usage", `flow fetch: too many arguments\n${USAGE}`);
   const int = (name: string, v: string | undefined, dflt: unknown, min: number, max: number) => {
     const n = Number(v ?? dflt);
-    if (!Number.isInteger(n) || n < min || n > max) throw new FlowError("usage", `flow fetch: --${name} ${v ?? dflt}: expected a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new FlowError("usage", `flow fetch: --${name} ${v ?? dflt}: expected a whole number from ${min} to ${max}`);
     return n;
   };
   const source = positionals[1] ?? String(ctx.params.allen_source ?? "");
@@ -66,7 +85,9 @@ function settings(args: string[], ctx: CommandContext): Settings {
 function selected(s: Settings): string[] {
   return tableSet(
     { file: join(s.dir, "sessions.csv"), column: "id", where: { id: "session_ids", session_type: "session_types" } },
-    { session_ids: s.ids, session_types: s.types }, "flow fetch", "session",
+    { session_ids: s.ids, session_types: s.types },
+    "flow fetch",
+    "session",
   );
 }
 
@@ -93,7 +114,10 @@ export const pending: PendingFn = (args, ctx) => {
 
 export const command: CommandFn = async (args, ctx) => {
   const s = settings(args, ctx);
-  if (s.help) { ctx.log(USAGE); return 0; }
+  if (s.help) {
+    ctx.log(USAGE);
+    return 0;
+  }
   if (!/^https?:\/\/[^/]+/.test(s.source)) {
     throw new FlowError("usage", `flow fetch: no source URL (give one, or --set allen_source=${ALLEN_BUCKET})`);
   }
@@ -148,9 +172,11 @@ async function fetchMissing(s: Settings, ctx: CommandContext) {
     }
     if (failures.length) {
       const kept = paths.filter((p) => existsSync(join(s.dir, p))).length;
-      throw new FlowError("input-missing",
+      throw new FlowError(
+        "input-missing",
         `flow fetch: ${failures.length === 1 ? failures[0] : `${failures.length} files failed:\n  ${failures.join("\n  ")}`}` +
-        `\n(${kept} of ${paths.length} files are complete and kept; run again to resume the rest)`);
+          `\n(${kept} of ${paths.length} files are complete and kept; run again to resume the rest)`,
+      );
     }
   };
   // sessions.csv first: it says which sessions there are.
@@ -163,8 +189,15 @@ async function fetchMissing(s: Settings, ctx: CommandContext) {
 function record(dir: string, rel: string, got: Fetched) {
   const { md5 } = got;
   const line = {
-    path: rel, url: redactUrl(got.url), etag: got.etag ?? null, last_modified: got.lastModified ?? null, size: got.size,
-    md5: md5 ?? null, resumed_from: got.resumedFrom, attempts: got.attempts, fetched_at: new Date().toISOString(),
+    path: rel,
+    url: redactUrl(got.url),
+    etag: got.etag ?? null,
+    last_modified: got.lastModified ?? null,
+    size: got.size,
+    md5: md5 ?? null,
+    resumed_from: got.resumedFrom,
+    attempts: got.attempts,
+    fetched_at: new Date().toISOString(),
   };
   appendFileSync(join(dir, PROVENANCE), JSON.stringify(line) + "\n");
 }

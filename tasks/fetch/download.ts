@@ -50,7 +50,10 @@ export interface DownloadOptions {
 
 /** A failure that ends the download (with a message naming the URL). */
 export class FetchFailure extends Error {
-  constructor(readonly url: string, message: string) {
+  constructor(
+    readonly url: string,
+    message: string,
+  ) {
     super(message);
     this.name = "FetchFailure";
   }
@@ -111,8 +114,13 @@ function request(url: string, headers: Record<string, string>, idleTimeoutMs: nu
 
 function connectionText(e: NodeJS.ErrnoException): string {
   const known: Record<string, string> = {
-    ECONNREFUSED: "connection refused", ECONNRESET: "connection reset", ENOTFOUND: "host not found",
-    ETIMEDOUT: "connection timed out", EHOSTUNREACH: "host unreachable", ENETUNREACH: "network unreachable", EAI_AGAIN: "name lookup failed",
+    ECONNREFUSED: "connection refused",
+    ECONNRESET: "connection reset",
+    ENOTFOUND: "host not found",
+    ETIMEDOUT: "connection timed out",
+    EHOSTUNREACH: "host unreachable",
+    ENETUNREACH: "network unreachable",
+    EAI_AGAIN: "name lookup failed",
   };
   return (e.code && known[e.code]) ?? e.message;
 }
@@ -134,11 +142,18 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   if (status === 200) {
     offset = 0; // the whole object (also what If-Range answers when it changed)
     const len = res.headers["content-length"];
-    if (len === undefined) { drop(); throw new FetchFailure(url, `${url}: the server sends no Content-Length, so the file cannot be verified`); }
+    if (len === undefined) {
+      drop();
+      throw new FetchFailure(url, `${url}: the server sends no Content-Length, so the file cannot be verified`);
+    }
     size = Number(len);
   } else if (status === 206) {
     const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers["content-range"] ?? "");
-    if (!m || Number(m[1]) !== offset) { drop(); discardPartial(dest); throw new Retry(`unexpected Content-Range '${res.headers["content-range"]}' for a request from byte ${offset}`); }
+    if (!m || Number(m[1]) !== offset) {
+      drop();
+      discardPartial(dest);
+      throw new Retry(`unexpected Content-Range '${res.headers["content-range"]}' for a request from byte ${offset}`);
+    }
     size = Number(m[3]);
   } else if (status === 416 && meta && offset === meta.size) {
     drop(); // the partial file is already whole: verify it below
@@ -146,7 +161,10 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   } else {
     drop();
     const text = `${status} ${res.statusMessage ?? ""}`.trim();
-    if (status === 416) { discardPartial(dest); throw new Retry(text); }
+    if (status === 416) {
+      discardPartial(dest);
+      throw new Retry(text);
+    }
     if (status >= 500 || status === 408 || status === 429) throw new Retry(text);
     throw new FetchFailure(url, `${url}: ${text}`);
   }

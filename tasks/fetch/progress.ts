@@ -3,7 +3,13 @@
 // line every 15 s — so a log file stays readable.
 import { gb } from "./download.js";
 
-interface FileState { name: string; size?: number; done: number; t0: number; base: number }
+interface FileState {
+  name: string;
+  size?: number;
+  done: number;
+  t0: number;
+  base: number;
+}
 
 export class Progress {
   private active = new Map<string, FileState>();
@@ -26,7 +32,10 @@ export class Progress {
 
   start(name: string, size: number, offset: number) {
     const prev = this.active.get(name);
-    if (prev?.size !== undefined) { this.knownBytes -= prev.size; this.doneBytes -= prev.done; }
+    if (prev?.size !== undefined) {
+      this.knownBytes -= prev.size;
+      this.doneBytes -= prev.done;
+    }
     this.active.set(name, { name, size, done: offset, t0: Date.now(), base: offset });
     this.knownBytes += size;
     this.doneBytes += offset;

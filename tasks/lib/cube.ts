@@ -16,7 +16,10 @@ export interface CubePresentations {
   params: Record<string, number[]>;
 }
 
-export interface CubeStructure { name: string; unit_ids: number[] }
+export interface CubeStructure {
+  name: string;
+  unit_ids: number[];
+}
 
 export interface CubeHeader {
   session: number;
@@ -54,7 +57,10 @@ export function writeCube(path: string, cube: Omit<Cube, "header"> & { header: O
     blobs.push(bytes);
     offset += bytes.length;
     const pad = (8 - (offset % 8)) % 8; // keep float sections aligned
-    if (pad) { blobs.push(new Uint8Array(pad)); offset += pad; }
+    if (pad) {
+      blobs.push(new Uint8Array(pad));
+      offset += pad;
+    }
   };
   for (const s of cube.header.structures) add(`spikes/${s.name}`, cube.spikes.get(s.name)!);
   add("speed", cube.speed);

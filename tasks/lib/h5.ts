@@ -30,9 +30,13 @@ export function h5(): Promise<H5> {
  */
 export function hdf5Message(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  const frames = text.split("\n").filter((l) => /^\s*#\d+:/.test(l)).map((l) => l.replace(/^.* in (\S+\(\)): /, "$1: ").trim());
+  const frames = text
+    .split("\n")
+    .filter((l) => /^\s*#\d+:/.test(l))
+    .map((l) => l.replace(/^.* in (\S+\(\)): /, "$1: ").trim());
   if (frames.length === 0) return text.split("\n")[0]!;
-  const first = frames[0]!, last = frames[frames.length - 1]!;
+  const first = frames[0]!,
+    last = frames[frames.length - 1]!;
   return first === last ? first : `${first} — ${last}`;
 }
 

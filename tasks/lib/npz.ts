@@ -22,7 +22,8 @@ export function zipStored(entries: [name: string, data: Buffer][]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  const DOS_TIME = 0, DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1; // 1980-01-01 00:00
+  const DOS_TIME = 0,
+    DOS_DATE = ((1980 - 1980) << 9) | (1 << 5) | 1; // 1980-01-01 00:00
   for (const [name, data] of entries) {
     const fname = Buffer.from(name, "utf8");
     const crc = crc32(data);

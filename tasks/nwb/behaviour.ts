@@ -2,7 +2,10 @@
 import type { Nwb } from "./open.js";
 import { TaskError } from "#flow/task";
 
-export interface Signal { times: Float64Array; values: Float64Array }
+export interface Signal {
+  times: Float64Array;
+  values: Float64Array;
+}
 
 export function readRunningSpeed(nwb: Nwb): Signal {
   const times = nwb.numbers("/processing/running/running_speed/timestamps");
@@ -13,8 +16,12 @@ export function readRunningSpeed(nwb: Nwb): Signal {
 
 /** AllenSDK get_screen_gaze_data() column names, in its order. */
 export const GAZE_COLUMNS = [
-  "raw_eye_area", "raw_pupil_area", "raw_screen_coordinates_x_cm", "raw_screen_coordinates_y_cm",
-  "raw_screen_coordinates_spherical_x_deg", "raw_screen_coordinates_spherical_y_deg",
+  "raw_eye_area",
+  "raw_pupil_area",
+  "raw_screen_coordinates_x_cm",
+  "raw_screen_coordinates_y_cm",
+  "raw_screen_coordinates_spherical_x_deg",
+  "raw_screen_coordinates_spherical_y_deg",
 ] as const;
 
 /** The raw gaze columns, or undefined when the session has no eye tracking (either gaze module missing). */

@@ -46,7 +46,10 @@ export function checkHdf5File(path: string): void {
 }
 
 export class Nwb {
-  private constructor(readonly path: string, readonly file: H5File) {}
+  private constructor(
+    readonly path: string,
+    readonly file: H5File,
+  ) {}
 
   static async open(path: string): Promise<Nwb> {
     checkHdf5File(path);
@@ -68,12 +71,20 @@ export class Nwb {
   private validate() {
     const attrs = this.file.attrs;
     const type = attrs.neurodata_type?.value;
-    if (type !== "NWBFile") throw new TaskError(`${this.path}: not an NWB file (root neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)})`);
+    if (type !== "NWBFile")
+      throw new TaskError(`${this.path}: not an NWB file (root neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)})`);
     const version = attrs.nwb_version?.value;
     if (typeof version !== "string" || !version.startsWith("2.")) {
       throw new TaskError(`${this.path}: unsupported NWB version ${JSON.stringify(version)} (need 2.x)`);
     }
-    for (const p of ["/units", "/units/spike_times", "/units/spike_times_index", "/intervals", "/processing/running", "/general/extracellular_ephys/electrodes"]) {
+    for (const p of [
+      "/units",
+      "/units/spike_times",
+      "/units/spike_times_index",
+      "/intervals",
+      "/processing/running",
+      "/general/extracellular_ephys/electrodes",
+    ]) {
       if (!this.has(p)) throw new TaskError(`${this.path}: not an Allen NWB session file: missing ${p}`);
     }
   }

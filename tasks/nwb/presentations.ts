@@ -26,8 +26,27 @@ const SKIP = new Set(["id", "tags", "tags_index", "timeseries", "timeseries_inde
 const BASE = new Set(["start_time", "stop_time", "stimulus_name", "stimulus_block", "stimulus_index"]);
 /** Columns the public stimulus_presentations table drops (docs/allen-nwb-layout.md §5.1 step 11). */
 export const DETAILED_COLUMNS = new Set([
-  "colorSpace", "flipHoriz", "flipVert", "depth", "interpolate", "mask", "opacity", "rgbPedestal", "tex", "texRes", "units", "rgb",
-  "signalDots", "noiseDots", "fieldSize", "fieldShape", "fieldPos", "nDots", "dotSize", "dotLife", "color_triplet",
+  "colorSpace",
+  "flipHoriz",
+  "flipVert",
+  "depth",
+  "interpolate",
+  "mask",
+  "opacity",
+  "rgbPedestal",
+  "tex",
+  "texRes",
+  "units",
+  "rgb",
+  "signalDots",
+  "noiseDots",
+  "fieldSize",
+  "fieldShape",
+  "fieldPos",
+  "nDots",
+  "dotSize",
+  "dotLife",
+  "color_triplet",
 ]);
 
 type Raw = Record<string, number | string>; // NaN = missing float, "" = "N/A"

@@ -28,15 +28,25 @@ export interface UnitInfo {
   reason?: string;
 }
 
-export interface Channels { id: Float64Array; location: string[]; valid: Int8Array; probe: string[]; vertical: Float64Array; horizontal: Float64Array }
+export interface Channels {
+  id: Float64Array;
+  location: string[];
+  valid: Int8Array;
+  probe: string[];
+  vertical: Float64Array;
+  horizontal: Float64Array;
+}
 
 export function readChannels(nwb: Nwb): Channels {
   const base = "/general/extracellular_ephys/electrodes";
   const validRaw = nwb.dataset(`${base}/valid_data`).value;
   const valid = validRaw instanceof Int8Array ? validRaw : Int8Array.from(validRaw as ArrayLike<number>);
   return {
-    id: nwb.numbers(`${base}/id`), location: nwb.strings(`${base}/location`), valid,
-    probe: nwb.strings(`${base}/group_name`), vertical: nwb.numbers(`${base}/probe_vertical_position`),
+    id: nwb.numbers(`${base}/id`),
+    location: nwb.strings(`${base}/location`),
+    valid,
+    probe: nwb.strings(`${base}/group_name`),
+    vertical: nwb.numbers(`${base}/probe_vertical_position`),
     horizontal: nwb.numbers(`${base}/probe_horizontal_position`),
   };
 }
@@ -59,9 +69,15 @@ export function readUnits(nwb: Nwb, qc: QcThresholds = DEFAULT_QC): UnitInfo[] {
     const loc = c === undefined ? "" : ch.location[c]!;
     const structure = loc === "" || loc === "None" ? null : loc;
     const u: UnitInfo = {
-      unit_id: ids[i]!, row: i, probe: c === undefined ? "" : ch.probe[c]!, peak_channel_id: peak[i]!, structure,
-      vertical: c === undefined ? NaN : ch.vertical[c]!, horizontal: c === undefined ? NaN : ch.horizontal[c]!,
-      n_spikes: ends[i]! - (i === 0 ? 0 : ends[i - 1]!), kept: false,
+      unit_id: ids[i]!,
+      row: i,
+      probe: c === undefined ? "" : ch.probe[c]!,
+      peak_channel_id: peak[i]!,
+      structure,
+      vertical: c === undefined ? NaN : ch.vertical[c]!,
+      horizontal: c === undefined ? NaN : ch.horizontal[c]!,
+      n_spikes: ends[i]! - (i === 0 ? 0 : ends[i - 1]!),
+      kept: false,
     };
     // Same order of tests as AllenSDK's filter; NaN fails every comparison.
     if (c === undefined) u.reason = "peak channel not in electrodes table";
@@ -76,9 +92,10 @@ export function readUnits(nwb: Nwb, qc: QcThresholds = DEFAULT_QC): UnitInfo[] {
   }
   // AllenSDK orders session.units by probe, then position on the probe; pandas'
   // multi-column sort is stable, so ties keep file order.
-  return units.map((u, i) => [u, i] as const).sort(([a, i], [b, j]) =>
-    (a.probe < b.probe ? -1 : a.probe > b.probe ? 1 : 0) || a.vertical - b.vertical || a.horizontal - b.horizontal || i - j,
-  ).map(([u]) => u);
+  return units
+    .map((u, i) => [u, i] as const)
+    .sort(([a, i], [b, j]) => (a.probe < b.probe ? -1 : a.probe > b.probe ? 1 : 0) || a.vertical - b.vertical || a.horizontal - b.horizontal || i - j)
+    .map(([u]) => u);
 }
 
 /**
@@ -86,7 +103,13 @@ export function readUnits(nwb: Nwb, qc: QcThresholds = DEFAULT_QC): UnitInfo[] {
  * one slice() each (never the whole spike_times at once). `fn` gets a view that is
  * only valid during the call.
  */
-export function forEachUnitSpikes(nwb: Nwb, rows: number[], fn: (row: number, spikes: Float64Array) => void, maxValues = 4_000_000, maxGap = 200_000) {
+export function forEachUnitSpikes(
+  nwb: Nwb,
+  rows: number[],
+  fn: (row: number, spikes: Float64Array) => void,
+  maxValues = 4_000_000,
+  maxGap = 200_000,
+) {
   const ends = nwb.numbers("/units/spike_times_index");
   const ds = nwb.dataset("/units/spike_times");
   const sorted = [...rows].sort((a, b) => a - b);
@@ -97,13 +120,18 @@ export function forEachUnitSpikes(nwb: Nwb, rows: number[], fn: (row: number, sp
     let j = i;
     // extend the batch while the span stays bounded and the rows skipped in between
     // (units not asked for) cost less to read than another slice() call
-    while (j + 1 < sorted.length && ends[sorted[j + 1]!]! - lo <= maxValues &&
-      (sorted[j + 1]! === 0 ? 0 : ends[sorted[j + 1]! - 1]!) - ends[sorted[j]!]! <= maxGap) j++;
+    while (
+      j + 1 < sorted.length &&
+      ends[sorted[j + 1]!]! - lo <= maxValues &&
+      (sorted[j + 1]! === 0 ? 0 : ends[sorted[j + 1]! - 1]!) - ends[sorted[j]!]! <= maxGap
+    )
+      j++;
     const hi = ends[sorted[j]!]!;
     const buf = hi > lo ? (ds.slice([[lo, hi]]) as Float64Array) : new Float64Array(0);
     for (let k = i; k <= j; k++) {
       const r = sorted[k]!;
-      const a = (r === 0 ? 0 : ends[r - 1]!) - lo, b = ends[r]! - lo;
+      const a = (r === 0 ? 0 : ends[r - 1]!) - lo,
+        b = ends[r]! - lo;
       fn(r, buf.subarray(a, b));
     }
     i = j + 1;

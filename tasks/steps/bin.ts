@@ -31,10 +31,16 @@ export default defineTask({
     const session = Number(ctx.params.session);
     const kept = readJson<KeptPresentations>(ctx.inputs.presentations);
     const units = readJson<SessionUnits>(ctx.inputs.units).units.filter((u) => u.kept);
-    const rows = kept.presentations.filter((p) => stim.sources.includes(p.stimulus_name))
+    const rows = kept.presentations
+      .filter((p) => stim.sources.includes(p.stimulus_name))
       .sort((a, b) => a.start_time - b.start_time || a.stimulus_presentation_id - b.stimulus_presentation_id);
     const P = rows.length;
-    const T = P ? nBinsFor(rows.map((r) => r.duration), w) : 0;
+    const T = P
+      ? nBinsFor(
+          rows.map((r) => r.duration),
+          w,
+        )
+      : 0;
     const time = binCentres(T, w);
 
     // structures in name order; units in AllenSDK order within each
@@ -54,8 +60,11 @@ export default defineTask({
       const nwb = await Nwb.open(ctx.inputs.nwb);
       try {
         const spec: BinSpec = {
-          start: Float64Array.from(rows, (r) => r.start_time), stop: Float64Array.from(rows, (r) => r.stop_time),
-          nBins: T, binWidth: w, clipAtStop: isMovie(stim.name),
+          start: Float64Array.from(rows, (r) => r.start_time),
+          stop: Float64Array.from(rows, (r) => r.stop_time),
+          nBins: T,
+          binWidth: w,
+          clipAtStop: isMovie(stim.name),
         };
         const offsets = edgeOffsets(T, w);
         const slot = new Map<number, { bits: Uint8Array; u: number; U: number; id: number }>();
@@ -68,7 +77,8 @@ export default defineTask({
         forEachUnitSpikes(nwb, [...slot.keys()], (row, s) => {
           const t = slot.get(row)!;
           for (let i = 1; i < s.length; i++) {
-            if (!(s[i]! >= s[i - 1]!)) throw new TaskError(`${nwb.path}: spike times of unit ${t.id} are not sorted (at index ${i}: ${s[i - 1]} then ${s[i]})`);
+            if (!(s[i]! >= s[i - 1]!))
+              throw new TaskError(`${nwb.path}: spike times of unit ${t.id} are not sorted (at index ${i}: ${s[i - 1]} then ${s[i]})`);
           }
           binUnit(s, spec, offsets, t.u, t.U, t.bits);
         });
@@ -85,18 +95,26 @@ export default defineTask({
     }
     writeCube(ctx.outputs.cube, {
       header: {
-        session, stimulus: stim.name, bin_width: w,
-        presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0), n_bins: T, time: [...time],
+        session,
+        stimulus: stim.name,
+        bin_width: w,
+        presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0),
+        n_bins: T,
+        time: [...time],
         presentations: {
           ids: rows.map((r) => r.stimulus_presentation_id),
           stimulus_block: rows.map((r) => (r.stimulus_block === null ? NaN : r.stimulus_block)),
-          start_time: rows.map((r) => r.start_time), stop_time: rows.map((r) => r.stop_time), duration: rows.map((r) => r.duration),
+          start_time: rows.map((r) => r.start_time),
+          stop_time: rows.map((r) => r.stop_time),
+          duration: rows.map((r) => r.duration),
           params: Object.fromEntries(stim.parameters.map((p) => [p, rows.map((r) => numericParam(r.params[p]))])),
         },
         structures: structures.map((s) => ({ name: s, unit_ids: groups.get(s)!.map((u) => u.unit_id) })),
         pupil_columns: [...pupil.keys()],
       },
-      spikes, speed, pupil,
+      spikes,
+      speed,
+      pupil,
     });
     ctx.log(`${P} presentations × ${T} bins, ${structures.length} structures, ${units.length} units${pupil.size ? ", with pupil" : ""}`);
   },

@@ -19,11 +19,28 @@ export interface KeptPresentations {
 
 function tableCsv(rows: Row[]): string {
   const params = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
-  const cols = ["session_id", "stimulus_presentation_id", "stimulus_name", "stimulus_block", "start_time", "stop_time", "duration", "stimulus_condition_id", ...params];
+  const cols = [
+    "session_id",
+    "stimulus_presentation_id",
+    "stimulus_name",
+    "stimulus_block",
+    "start_time",
+    "stop_time",
+    "duration",
+    "stimulus_condition_id",
+    ...params,
+  ];
   const cell = (v: unknown): CsvCell => (v === null || v === undefined ? "null" : (v as CsvCell));
   const data = rows.map((r) => [
-    r.session, r.stimulus_presentation_id, r.stimulus_name, cell(r.stimulus_block), r.start_time, r.stop_time, r.duration,
-    cell(r.stimulus_condition_id), ...params.map((p) => cell(r.params[p])),
+    r.session,
+    r.stimulus_presentation_id,
+    r.stimulus_name,
+    cell(r.stimulus_block),
+    r.start_time,
+    r.stop_time,
+    r.duration,
+    cell(r.stimulus_condition_id),
+    ...params.map((p) => cell(r.params[p])),
   ]);
   return toCsv(cols, data, new Set(["session_id", "stimulus_presentation_id", "stimulus_condition_id"]));
 }
@@ -43,10 +60,21 @@ export default defineTask({
     writeFileSync(ctx.outputs.whole_movies, tableCsv(whole));
 
     const { kept, medians, summary } = medianFilter(whole, Number(ctx.params.median_threshold_movie), Number(ctx.params.median_threshold_other));
-    writeFileSync(ctx.outputs.medians, toCsv(["stimulus_name", "median_duration"], [...medians].map(([n, m]) => [n, m])));
-    writeFileSync(ctx.outputs.summary, toCsv(
-      ["stimulus_name", "before", "after", "removed", "percent"],
-      summary.map((s) => [s.stimulus_name, s.before, s.after, s.removed, s.percent]), new Set(["before", "after", "removed"])));
+    writeFileSync(
+      ctx.outputs.medians,
+      toCsv(
+        ["stimulus_name", "median_duration"],
+        [...medians].map(([n, m]) => [n, m]),
+      ),
+    );
+    writeFileSync(
+      ctx.outputs.summary,
+      toCsv(
+        ["stimulus_name", "before", "after", "removed", "percent"],
+        summary.map((s) => [s.stimulus_name, s.before, s.after, s.removed, s.percent]),
+        new Set(["before", "after", "removed"]),
+      ),
+    );
 
     const filtered = removeBlanks(kept, (n) => relevant.get(n));
     writeFileSync(ctx.outputs.filtered, tableCsv(filtered));
@@ -60,6 +88,8 @@ export default defineTask({
       const out: KeptPresentations = { session: s, presentations: filtered.filter((r) => r.session === s && relevant.has(r.stimulus_name)), before };
       writeJson(path, out);
     }
-    ctx.log(`${rows.length} presentations, ${whole.length} after whole-movie merge, ${kept.length} after the median filter, ${filtered.length} after blank removal`);
+    ctx.log(
+      `${rows.length} presentations, ${whole.length} after whole-movie merge, ${kept.length} after the median filter, ${filtered.length} after blank removal`,
+    );
   },
 });

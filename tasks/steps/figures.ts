@@ -8,7 +8,9 @@ import { parseCsv } from "../lib/pyfmt.js";
 import { readCube, readCubeHeader } from "../lib/cube.js";
 import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../figures.js";
 
-const UNITS_SHOWN = 2, TRIALS_SHOWN = 30, STRUCTURES_SHOWN = 8;
+const UNITS_SHOWN = 2,
+  TRIALS_SHOWN = 30,
+  STRUCTURES_SHOWN = 8;
 
 export default defineTask({
   inputs: { stats: "file", summary: "file", cubes: "files" },
@@ -20,7 +22,9 @@ export default defineTask({
     const unitsBy = new Map<string, Map<string, number>>(); // structure → session → units
     const sessionsBy = new Map<string, Set<string>>();
     for (const r of rows) {
-      const s = r[iStruct!]!, sess = r[iSess!]!, stim = r[iStim!]!;
+      const s = r[iStruct!]!,
+        sess = r[iSess!]!,
+        stim = r[iStim!]!;
       if (!unitsBy.has(s)) unitsBy.set(s, new Map());
       unitsBy.get(s)!.set(sess, Math.max(unitsBy.get(s)!.get(sess) ?? 0, Number(r[iUnits!])));
       if (!sessionsBy.has(stim)) sessionsBy.set(stim, new Set());
@@ -28,15 +32,30 @@ export default defineTask({
     }
     const nSessions = new Set(rows.map((r) => r[iSess!])).size;
     const sorted = (m: [string, number][]) => m.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    writeFileSync(ctx.outputs.units_per_structure, barChart(`Units per brain structure (quality-filtered, ${nSessions} sessions)`, "units",
-      sorted([...unitsBy].map(([s, m]) => [s, [...m.values()].reduce((a, b) => a + b, 0)]))));
-    writeFileSync(ctx.outputs.sessions_per_stimulus, barChart(`Sessions per stimulus type (of ${nSessions})`, "sessions",
-      sorted([...sessionsBy].map(([s, set]) => [s, set.size]))));
+    writeFileSync(
+      ctx.outputs.units_per_structure,
+      barChart(
+        `Units per brain structure (quality-filtered, ${nSessions} sessions)`,
+        "units",
+        sorted([...unitsBy].map(([s, m]) => [s, [...m.values()].reduce((a, b) => a + b, 0)])),
+      ),
+    );
+    writeFileSync(
+      ctx.outputs.sessions_per_stimulus,
+      barChart(`Sessions per stimulus type (of ${nSessions})`, "sessions", sorted([...sessionsBy].map(([s, set]) => [s, set.size]))),
+    );
 
     const summary = parseCsv(readFileSync(ctx.inputs.summary, "utf8"));
     const sc = (n: string) => summary.columns.indexOf(n);
-    writeFileSync(ctx.outputs.filter_summary, pairedBarChart("Stimulus presentations before and after the median-duration filter", "presentations (all sessions)",
-      summary.rows.map((r) => [r[sc("stimulus_name")]!, Number(r[sc("before")]), Number(r[sc("after")])]), ["before", "after"]));
+    writeFileSync(
+      ctx.outputs.filter_summary,
+      pairedBarChart(
+        "Stimulus presentations before and after the median-duration filter",
+        "presentations (all sessions)",
+        summary.rows.map((r) => [r[sc("stimulus_name")]!, Number(r[sc("before")]), Number(r[sc("after")])]),
+        ["before", "after"],
+      ),
+    );
 
     // One raster per stimulus type: the first session (by id) that shows it.
     const headers = ctx.inputs.cubes.map((p) => ({ p, h: readCubeHeader(p) }));
@@ -47,28 +66,45 @@ export default defineTask({
         continue;
       }
       const cube = readCube(first.p);
-      const h = cube.header, T = h.n_bins, P = h.presentations.ids.length;
+      const h = cube.header,
+        T = h.n_bins,
+        P = h.presentations.ids.length;
       const trials = Math.min(TRIALS_SHOWN, P);
-      const structures = [...h.structures].sort((a, b) => b.unit_ids.length - a.unit_ids.length || (a.name < b.name ? -1 : 1)).slice(0, STRUCTURES_SHOWN);
+      const structures = [...h.structures]
+        .sort((a, b) => b.unit_ids.length - a.unit_ids.length || (a.name < b.name ? -1 : 1))
+        .slice(0, STRUCTURES_SHOWN);
       const panels: RasterPanel[] = structures.map((s) => {
         const U = s.unit_ids.length;
         const bits = cube.spikes.get(s.name)!;
-        const spike = (p: number, u: number, k: number) => { const b = (p * U + u) * T + k; return ((bits[b >>> 3]! >>> (b & 7)) & 1) === 1; };
+        const spike = (p: number, u: number, k: number) => {
+          const b = (p * U + u) * T + k;
+          return ((bits[b >>> 3]! >>> (b & 7)) & 1) === 1;
+        };
         const psth = Array.from({ length: T }, (_, k) => {
           let n = 0;
           for (let p = 0; p < P; p++) for (let u = 0; u < U; u++) if (spike(p, u, k)) n++;
           return n / Math.max(1, P * U);
         });
         return {
-          structure: s.name, nUnits: U, nTrials: P, trials, psth,
+          structure: s.name,
+          nUnits: U,
+          nTrials: P,
+          trials,
+          psth,
           units: s.unit_ids.slice(0, UNITS_SHOWN).map((id, u) => ({ id, spike: (tr: number, k: number) => spike(tr, u, k) })),
         };
       });
       const ms = Number((h.bin_width * 1000).toPrecision(6));
-      writeFileSync(out, rasterFigure(
-        `${stimulus}: spikes per ${ms} ms bin, session ${h.session}`,
-        `first ${trials} of ${P} trials for ${Math.min(UNITS_SHOWN, Math.max(...structures.map((s) => s.unit_ids.length)))} units per structure; PSTH = mean spike probability per bin over all units and trials`,
-        h.time, h.bin_width, panels));
+      writeFileSync(
+        out,
+        rasterFigure(
+          `${stimulus}: spikes per ${ms} ms bin, session ${h.session}`,
+          `first ${trials} of ${P} trials for ${Math.min(UNITS_SHOWN, Math.max(...structures.map((s) => s.unit_ids.length)))} units per structure; PSTH = mean spike probability per bin over all units and trials`,
+          h.time,
+          h.bin_width,
+          panels,
+        ),
+      );
     }
   },
 });

@@ -5,7 +5,10 @@ import { Nwb } from "../nwb/open.js";
 import { readPresentations, type Presentation } from "../nwb/presentations.js";
 import { writeJson } from "../lib/json.js";
 
-export interface SessionPresentations { session: number; presentations: Presentation[] }
+export interface SessionPresentations {
+  session: number;
+  presentations: Presentation[];
+}
 
 export default defineTask({
   inputs: { nwb: "file" },
@@ -18,7 +21,9 @@ export default defineTask({
       const all = readPresentations(nwb);
       for (const p of all) {
         if (!Number.isFinite(p.start_time) || !Number.isFinite(p.stop_time)) {
-          throw new TaskError(`${nwb.path}: presentation ${p.stimulus_presentation_id} (${p.stimulus_name}) has start_time ${p.start_time}, stop_time ${p.stop_time}`);
+          throw new TaskError(
+            `${nwb.path}: presentation ${p.stimulus_presentation_id} (${p.stimulus_name}) has start_time ${p.start_time}, stop_time ${p.stop_time}`,
+          );
         }
       }
       const kept = all.filter((p) => !drop.some((d) => p.stimulus_name.includes(d)));

@@ -16,9 +16,14 @@ export default defineTask({
       if (P === 0) continue;
       for (const s of h.structures) rows.push([h.stimulus, h.session, s.name, P, s.unit_ids.length, h.pupil_columns.length > 0]);
     }
-    writeFileSync(ctx.outputs.csv, toCsv(
-      ["stimulus_type", "session_id", "brain_structure", "n_presentations", "n_units", "has_pupil_data"], rows,
-      new Set(["session_id", "n_presentations", "n_units"])));
+    writeFileSync(
+      ctx.outputs.csv,
+      toCsv(
+        ["stimulus_type", "session_id", "brain_structure", "n_presentations", "n_units", "has_pupil_data"],
+        rows,
+        new Set(["session_id", "n_presentations", "n_units"]),
+      ),
+    );
     ctx.log(`${rows.length} rows`);
   },
 });

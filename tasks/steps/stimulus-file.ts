@@ -11,7 +11,10 @@ export default defineTask({
     const prefix = ctx.params.structure_prefix ? String(ctx.params.structure_prefix) : "";
     const stimulus = String(ctx.params.stimulus ?? ctx.params.natural_visual);
     const r = await writeStimulusFile(ctx.outputs.h5, ctx.inputs.cubes, {
-      stimulus, gzip: Number(ctx.params.gzip_level), flowVersion: ctx.flowVersion, nodeKey: ctx.key,
+      stimulus,
+      gzip: Number(ctx.params.gzip_level),
+      flowVersion: ctx.flowVersion,
+      nodeKey: ctx.key,
       structures: prefix ? new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) : undefined,
     });
     ctx.log(`${r.sessions} sessions, ${r.groups} session×structure groups`);

@@ -5,7 +5,10 @@ import { Nwb } from "../nwb/open.js";
 import { readUnits, type UnitInfo } from "../nwb/units.js";
 import { writeJson } from "../lib/json.js";
 
-export interface SessionUnits { session: number; units: UnitInfo[] }
+export interface SessionUnits {
+  session: number;
+  units: UnitInfo[];
+}
 
 export default defineTask({
   inputs: { nwb: "file" },

@@ -15,8 +15,14 @@ const USAGE = `usage: flow synth <out_dir> [--scale example|full|many] [--seed N
 
 export const command: CommandFn = async (args, ctx) => {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { scale: { type: "string", default: "example" }, seed: { type: "string", default: "1" }, sessions: { type: "string" }, help: { type: "boolean", short: "h" } },
+    args,
+    allowPositionals: true,
+    options: {
+      scale: { type: "string", default: "example" },
+      seed: { type: "string", default: "1" },
+      sessions: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help || positionals.length !== 1) {
     ctx.log(USAGE);

@@ -18,7 +18,10 @@ export class Rng {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!; s[3]! ^= s[1]!; s[1]! ^= s[2]!; s[0]! ^= s[3]!;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
     s[2]! ^= t;
     s[3] = rotl(s[3]!, 11);
     return result;
@@ -34,7 +37,8 @@ export class Rng {
     return xs[Math.floor(this.next() * xs.length)]!;
   }
   normal(): number {
-    const u = 1 - this.next(), v = this.next();
+    const u = 1 - this.next(),
+      v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
   exp(rate: number): number {

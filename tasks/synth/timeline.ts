@@ -69,9 +69,27 @@ function fcBlocks(scale: Scale): Block[] {
 
 /** The script order of stimuli (stimulus_index): fixed per session type. */
 function stimulusIndex(type: SessionType): Map<string, number> {
-  const names = type === "brain_observatory_1.1"
-    ? ["gabors", "flashes", "drifting_gratings", "natural_movie_three", "natural_movie_one", "static_gratings", "natural_scenes", "drifting_gratings_contrast"]
-    : ["gabors", "flashes", "drifting_gratings_contrast", "natural_movie_one_more_repeats", "natural_movie_one_shuffled", "drifting_gratings_75_repeats", "dot_motion"];
+  const names =
+    type === "brain_observatory_1.1"
+      ? [
+          "gabors",
+          "flashes",
+          "drifting_gratings",
+          "natural_movie_three",
+          "natural_movie_one",
+          "static_gratings",
+          "natural_scenes",
+          "drifting_gratings_contrast",
+        ]
+      : [
+          "gabors",
+          "flashes",
+          "drifting_gratings_contrast",
+          "natural_movie_one_more_repeats",
+          "natural_movie_one_shuffled",
+          "drifting_gratings_75_repeats",
+          "dot_motion",
+        ];
   return new Map(names.map((n, i) => [n, i]));
 }
 

@@ -18,7 +18,7 @@ describe("cache integrity", () => {
     const obj = objects(ws).find((o) => readFileSync(o, "utf8") === want)!;
     chmodSync(obj, 0o644);
     const bytes = readFileSync(obj);
-    bytes[0] ^= 0xff;
+    bytes[0] = bytes[0]! ^ 0xff;
     writeFileSync(obj, bytes);
     rmSync(join(ws, "out/a.up"));
     const r = await runJson(ws);

@@ -17,19 +17,26 @@ describe("documents cited in the code", () => {
     const files = [join(REPO, "README.md"), ...sources(join(REPO, "engine")), ...sources(join(REPO, "tasks"))];
     let refs = 0;
     for (const f of files) {
-      readFileSync(f, "utf8").split("\n").forEach((line, i) => {
-        if (!line.includes("§")) return;
-        const where = `${relative(REPO, f)}:${i + 1}`;
-        const doc = /(docs\/[a-z0-9-]+\.md)/.exec(line)?.[1];
-        expect(doc, `${where}: a § without the document it is in`).toBeDefined();
-        expect(existsSync(join(REPO, doc!)), `${where}: ${doc} is not in the repository`).toBe(true);
-        const headings = readFileSync(join(REPO, doc!), "utf8").split("\n").filter((l) => l.startsWith("#"));
-        for (const m of line.matchAll(/§(\d+(?:\.\d+)?)/g)) {
-          refs++;
-          const n = m[1]!;
-          expect(headings.some((h) => new RegExp(`^#+ ${n.replace(".", "\\.")}[. ]`).test(h)), `${where}: ${doc} has no section ${n}`).toBe(true);
-        }
-      });
+      readFileSync(f, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (!line.includes("§")) return;
+          const where = `${relative(REPO, f)}:${i + 1}`;
+          const doc = /(docs\/[a-z0-9-]+\.md)/.exec(line)?.[1];
+          expect(doc, `${where}: a § without the document it is in`).toBeDefined();
+          expect(existsSync(join(REPO, doc!)), `${where}: ${doc} is not in the repository`).toBe(true);
+          const headings = readFileSync(join(REPO, doc!), "utf8")
+            .split("\n")
+            .filter((l) => l.startsWith("#"));
+          for (const m of line.matchAll(/§(\d+(?:\.\d+)?)/g)) {
+            refs++;
+            const n = m[1]!;
+            expect(
+              headings.some((h) => new RegExp(`^#+ ${n.replace(".", "\\.")}[. ]`).test(h)),
+              `${where}: ${doc} has no section ${n}`,
+            ).toBe(true);
+          }
+        });
     }
     expect(refs).toBeGreaterThan(15);
   });

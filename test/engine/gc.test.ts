@@ -40,7 +40,8 @@ describe("flow gc", () => {
 
   it("on a shared cache, colleagues' results younger than 30 days stay by default", async () => {
     const cache = tempDir("flow-shared-gc-");
-    const a = toyWorkspace(), b = toyWorkspace();
+    const a = toyWorkspace(),
+      b = toyWorkspace();
     await runJson(a, "--cache-dir", cache, "--set", "suffix=a");
     await runJson(b, "--cache-dir", cache, "--set", "suffix=b");
     const r = await gc(b, "--cache-dir", cache);

@@ -20,9 +20,15 @@ export default { run(ctx: any) {
 `,
 };
 
-const runs = async (ws: string) => JSON.parse((await flow(ws, "log", "--runs", "--json")).stdout) as {
-  id: string; argv: string[]; params: Record<string, unknown>; executor: string; end?: { status: string; counts: Record<string, number> }; nodes: number;
-}[];
+const runs = async (ws: string) =>
+  JSON.parse((await flow(ws, "log", "--runs", "--json")).stdout) as {
+    id: string;
+    argv: string[];
+    params: Record<string, unknown>;
+    executor: string;
+    end?: { status: string; counts: Record<string, number> };
+    nodes: number;
+  }[];
 
 describe("run history", () => {
   it("every run gets a time-ordered id with its command line, params and counts", async () => {
@@ -92,9 +98,31 @@ describe("run history", () => {
     const ws = toyWorkspace(printing);
     const r = await runJson(ws, "--trace", "trace.tsv");
     expect(r.code).toBe(0);
-    const rows = readFileSync(join(ws, "trace.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
-    expect(rows[0]).toEqual(["node", "task", "params", "state", "start", "end", "wall_s", "cpu_s", "peak_rss_mb", "bytes_read", "bytes_written", "executor", "job_id"]);
-    expect(rows.slice(1).map((x) => x[0]).sort()).toEqual(["concat", "upper[name=a]", "upper[name=b]"]);
+    const rows = readFileSync(join(ws, "trace.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
+    expect(rows[0]).toEqual([
+      "node",
+      "task",
+      "params",
+      "state",
+      "start",
+      "end",
+      "wall_s",
+      "cpu_s",
+      "peak_rss_mb",
+      "bytes_read",
+      "bytes_written",
+      "executor",
+      "job_id",
+    ]);
+    expect(
+      rows
+        .slice(1)
+        .map((x) => x[0])
+        .sort(),
+    ).toEqual(["concat", "upper[name=a]", "upper[name=b]"]);
     const a = rows.find((x) => x[0] === "upper[name=a]")!;
     expect(a.slice(1, 4)).toEqual(["upper", "name=a", "ran"]);
     expect(Number(a[6])).toBeGreaterThan(0);
@@ -112,13 +140,20 @@ describe("run history", () => {
       ...printing,
       "tasks/slow.ts": `export default { run() { return new Promise(() => {}); } };\n`,
     });
-    const yaml = readFileSync(join(ws, "pipeline.yaml"), "utf8").replace("  unused: 1", "  unused: 1\n  url: { default: '', type: string }")
-      + "  slow:\n    run: { module: tasks/slow.ts }\n    params: [url]\n    outputs: { o: out/slow.txt }\n";
+    const yaml =
+      readFileSync(join(ws, "pipeline.yaml"), "utf8").replace("  unused: 1", "  unused: 1\n  url: { default: '', type: string }") +
+      "  slow:\n    run: { module: tasks/slow.ts }\n    params: [url]\n    outputs: { o: out/slow.txt }\n";
     writeFileSync(join(ws, "pipeline.yaml"), yaml);
     const child = execa(process.execPath, [FLOW, "run", "--set", "url=redis://:s3cretpw@db:6379"], { cwd: ws, reject: false });
     for (let i = 0; i < 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      const ids = (() => { try { return readdirSync(join(ws, ".flow/runs")); } catch { return []; } })();
+      const ids = (() => {
+        try {
+          return readdirSync(join(ws, ".flow/runs"));
+        } catch {
+          return [];
+        }
+      })();
       if (ids.length && readFileSync(join(ws, ".flow/runs", ids[0]!), "utf8").includes("upper[name=b]")) break;
     }
     child.kill("SIGKILL");

@@ -66,7 +66,9 @@ describe("the worker pool", () => {
     const { LocalExecutor } = await import("../../engine/exec/local.js");
     const { write, tempDir } = await import("../rig.js");
     const dir = tempDir();
-    write(dir, { "t.ts": `import { writeFileSync } from "node:fs";\nexport default { run(ctx: any) { writeFileSync(ctx.outputs.o, String(process.pid)); } };\n` });
+    write(dir, {
+      "t.ts": `import { writeFileSync } from "node:fs";\nexport default { run(ctx: any) { writeFileSync(ctx.outputs.o, String(process.pid)); } };\n`,
+    });
     const ex = new LocalExecutor();
     const job = (o: string) => ({ node: "n", key: "k", run: { module: "t.ts" }, root: dir, params: {}, inputs: {}, outputs: { o: `${dir}/${o}` } });
     try {

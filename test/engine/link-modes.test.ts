@@ -14,7 +14,9 @@ describe("--link", () => {
     const r = await runJson(ws, "--link", "hardlink");
     expect(r.summary.restored.length).toBe(3);
     const f = statSync(join(ws, "out/a.up"));
-    const obj = objects(ws).map((p) => statSync(p)).find((o) => o.ino === f.ino);
+    const obj = objects(ws)
+      .map((p) => statSync(p))
+      .find((o) => o.ino === f.ino);
     expect(obj).toBeDefined();
     expect(f.nlink).toBeGreaterThanOrEqual(2);
     expect(f.mode & 0o777).toBe(0o444);

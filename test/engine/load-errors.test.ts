@@ -28,10 +28,14 @@ describe("pipeline.yaml errors name the file, the line and what was expected", (
     expect(await loadError(`version: 1\ntasks:\n${task("\n    colour: red")}`)).toBe("flow: pipeline.yaml:6 (tasks.t.colour): unknown key 'colour'");
   });
   it("wrong type", async () => {
-    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n    outputs: { o: 5 }\n`)).toBe("flow: pipeline.yaml:5 (tasks.t.outputs.o): expected string, got number 5");
+    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n    outputs: { o: 5 }\n`)).toBe(
+      "flow: pipeline.yaml:5 (tasks.t.outputs.o): expected string, got number 5",
+    );
   });
   it("missing required key", async () => {
-    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n`)).toBe("flow: pipeline.yaml:3 (tasks.t): missing required key 'outputs'");
+    expect(await loadError(`version: 1\ntasks:\n  t:\n    run: { argv: [touch] }\n`)).toBe(
+      "flow: pipeline.yaml:3 (tasks.t): missing required key 'outputs'",
+    );
   });
   it("cycle, named", async () => {
     const yaml = `version: 1
@@ -60,10 +64,14 @@ tasks:
     expect(await loadErrorWith(3, yaml)).toMatch(/^flow: pipeline\.yaml:3 \(sets\.s\): set 's' is empty: \/.*\/nothing does not exist$/);
   });
   it("--set of an unknown param", async () => {
-    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "q=2")).toBe("flow: --set q: pipeline.yaml has no param 'q' (params: p)");
+    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "q=2")).toBe(
+      "flow: --set q: pipeline.yaml has no param 'q' (params: p)",
+    );
   });
   it("--set of the wrong type", async () => {
-    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "p=abc")).toBe("flow: --set p=abc: must be number (pipeline.yaml:3)");
+    expect(await loadError(`version: 1\nparams:\n  p: 1\ntasks:\n${task()}`, "--set", "p=abc")).toBe(
+      "flow: --set p=abc: must be number (pipeline.yaml:3)",
+    );
   });
   it("a param with '..' or an absolute path where a name is expected", async () => {
     const yaml = `version: 1\nparams:\n  name: x\ntasks:\n  t:\n    run: { argv: [touch, "\${out.o}"] }\n    outputs: { o: "out/\${name}.txt" }\n`;
@@ -145,6 +153,9 @@ describe("the command line", () => {
     expect(r.code).toBe(0);
     const g = JSON.parse(r.stdout) as { nodes: string[]; edges: [string, string][] };
     expect(g.nodes).toEqual(["upper[name=a]", "upper[name=b]", "concat"]);
-    expect(g.edges).toEqual([["upper[name=a]", "concat"], ["upper[name=b]", "concat"]]);
+    expect(g.edges).toEqual([
+      ["upper[name=a]", "concat"],
+      ["upper[name=b]", "concat"],
+    ]);
   });
 });

@@ -11,7 +11,10 @@ describe("one run at a time per workspace", () => {
     const holder = spawn("sleep", ["30"]);
     try {
       mkdirSync(join(ws, ".flow"), { recursive: true });
-      writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: holder.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }));
+      writeFileSync(
+        join(ws, ".flow/lock"),
+        JSON.stringify({ pid: holder.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }),
+      );
       for (const cmd of [["run"], ["invalidate", "name=a"], ["gc"]]) {
         const r = await flow(ws, ...cmd);
         expect(r.code).toBe(3); // the environment: another process holds the workspace
@@ -28,7 +31,10 @@ describe("one run at a time per workspace", () => {
     const dead = spawn("true");
     await new Promise((r) => dead.on("exit", r));
     mkdirSync(join(ws, ".flow"), { recursive: true });
-    writeFileSync(join(ws, ".flow/lock"), JSON.stringify({ pid: dead.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }));
+    writeFileSync(
+      join(ws, ".flow/lock"),
+      JSON.stringify({ pid: dead.pid, host: hostname(), start: "2026-11-23T10:00:00.000Z", command: "flow run" }),
+    );
     const r = await runJson(ws);
     expect(r.code).toBe(0);
     expect(r.summary.ran.length).toBe(3);

@@ -11,7 +11,15 @@ describe("provenance and graph", () => {
     const recs = JSON.parse(r.stdout);
     expect(recs).toHaveLength(1);
     const rec = recs[0];
-    expect(rec).toMatchObject({ node: "upper[name=a]", task: "upper", vars: { name: "a" }, params: { suffix: "!" }, host: hostname(), status: "ok", flowVersion: "0.1.0" });
+    expect(rec).toMatchObject({
+      node: "upper[name=a]",
+      task: "upper",
+      vars: { name: "a" },
+      params: { suffix: "!" },
+      host: hostname(),
+      status: "ok",
+      flowVersion: "0.1.0",
+    });
     expect(rec.key).toMatch(/^[0-9a-f]{64}$/);
     expect(rec.code.files).toEqual(["tasks/upper.ts"]);
     expect(rec.inputs).toEqual([{ name: "src", path: "in/a.txt", hash: createHash("sha256").update("alpha\n").digest("hex") }]);

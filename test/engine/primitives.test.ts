@@ -21,7 +21,12 @@ describe("canonical encoding", () => {
 });
 
 describe("templates", () => {
-  const scope = { vars: { session: "715093703" }, params: { data_dir: "data", cache: "/big/allen", n: 3, list: [1, 2] }, specs: { cache: { default: "", path: true } }, where: "pipeline.yaml:9 (t)" };
+  const scope = {
+    vars: { session: "715093703" },
+    params: { data_dir: "data", cache: "/big/allen", n: 3, list: [1, 2] },
+    specs: { cache: { default: "", path: true } },
+    where: "pipeline.yaml:9 (t)",
+  };
   it("substitutes vars and params as single values", () => {
     expect(substitute("${data_dir}/s_${session}_${n}.json", scope)).toBe("data/s_715093703_3.json");
     expect(() => substitute("${nope}", scope)).toThrow("pipeline.yaml:9 (t): unknown reference ${nope}");

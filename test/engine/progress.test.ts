@@ -9,8 +9,15 @@ const last = (out: string) => out.split("\r").pop()!;
 describe("reporters", () => {
   it("a terminal: [n/N] over the nodes with work, elapsed, ETA, whole names only", () => {
     let out = "";
-    const plain = new PlainReporter((s) => (out += s), (s) => (out += s));
-    const tty = new TtyReporter((s) => (out += s), plain, () => 72);
+    const plain = new PlainReporter(
+      (s) => (out += s),
+      (s) => (out += s),
+    );
+    const tty = new TtyReporter(
+      (s) => (out += s),
+      plain,
+      () => 72,
+    );
     tty.emit({ type: "plan", total: 10 });
     for (let i = 0; i < 7; i++) tty.emit({ type: "node-done", id: `up[i=${i}]`, outcome: "up-to-date", ms: 0 });
     tty.emit({ type: "node-start", id: "bin[session=1,stimulus=a]", action: "run" });
@@ -27,8 +34,12 @@ describe("reporters", () => {
   });
 
   it("elsewhere one line per finished node with [n/N] and the time; failures on stderr; starts and task logs with --verbose", () => {
-    const out: string[] = [], err: string[] = [];
-    const quiet = new PlainReporter((s) => out.push(s), (s) => err.push(s));
+    const out: string[] = [],
+      err: string[] = [];
+    const quiet = new PlainReporter(
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
     quiet.emit({ type: "plan", total: 3 });
     quiet.emit({ type: "node-start", id: "a", action: "run" });
     quiet.emit({ type: "node-done", id: "c", outcome: "up-to-date", ms: 0 });
@@ -38,8 +49,13 @@ describe("reporters", () => {
     expect(out[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/2\] ✔ a \(1\.5 s\)\n$/);
     expect(out[1]).toMatch(/^\d\d:\d\d:\d\d \[2\/2\] ↺ b restored from cache\n$/);
 
-    const vout: string[] = [], verr: string[] = [];
-    const r = new PlainReporter((s) => vout.push(s), (s) => verr.push(s), true);
+    const vout: string[] = [],
+      verr: string[] = [];
+    const r = new PlainReporter(
+      (s) => vout.push(s),
+      (s) => verr.push(s),
+      true,
+    );
     r.emit({ type: "plan", total: 1 });
     r.emit({ type: "node-start", id: "a", action: "run" });
     r.emit({ type: "node-log", id: "a", line: "62 units" });
@@ -47,7 +63,11 @@ describe("reporters", () => {
     expect(vout).toEqual(["▶ a\n", "  a: 62 units\n"]);
     expect(verr[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/1\] ✘ a: boom\n$/);
     expect(verr[1]).toBe("stack\n");
-    expect(formatSummary({ ran: ["a"], restored: [], upToDate: ["b", "c"], failed: [], skipped: ["d[x=1]", "d[x=2]", "e"], wallMs: 1500 })).toBe("skipped because of the failure: d ×2, e ×1 (-v lists them)\n1 ran, 0 restored, 2 up to date, 0 failed, 3 skipped in 1.5 s");
-    expect(formatSummary({ ran: [], restored: [], upToDate: [], failed: [], skipped: ["d[x=1]"], wallMs: 0 }, true)).toBe("0 ran, 0 restored, 0 up to date, 0 failed, 1 skipped in 0.0 s");
+    expect(formatSummary({ ran: ["a"], restored: [], upToDate: ["b", "c"], failed: [], skipped: ["d[x=1]", "d[x=2]", "e"], wallMs: 1500 })).toBe(
+      "skipped because of the failure: d ×2, e ×1 (-v lists them)\n1 ran, 0 restored, 2 up to date, 0 failed, 3 skipped in 1.5 s",
+    );
+    expect(formatSummary({ ran: [], restored: [], upToDate: [], failed: [], skipped: ["d[x=1]"], wallMs: 0 }, true)).toBe(
+      "0 ran, 0 restored, 0 up to date, 0 failed, 1 skipped in 0.0 s",
+    );
   });
 });

@@ -33,7 +33,9 @@ describe("no parameter value reaches a shell or leaves the workspace", () => {
     const ws = toyWorkspace({ "pipeline.yaml": yaml.replace(/    params: \[msg\]\n/g, "") });
     const r = await flow(ws, "status");
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("flow: pipeline.yaml:7 (tasks.echo.run.argv.1): ${msg}: 'msg' is not a declared param or foreach set of the task (declare it under params:)");
+    expect(r.stderr.trim()).toBe(
+      "flow: pipeline.yaml:7 (tasks.echo.run.argv.1): ${msg}: 'msg' is not a declared param or foreach set of the task (declare it under params:)",
+    );
   });
 
   it("rejects '..' and absolute paths in a name param", async () => {

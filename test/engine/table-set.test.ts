@@ -9,7 +9,9 @@ function workspace() {
   const dir = tempDir();
   write(dir, {
     "in/index.csv": 'id,kind,note\n3,a,"x, y"\n10,b,plain\n7,a,"say ""hi"""\n',
-    "in/s_3.txt": "3", "in/s_10.txt": "10", "in/s_7.txt": "7",
+    "in/s_3.txt": "3",
+    "in/s_10.txt": "10",
+    "in/s_7.txt": "7",
     "pipeline.yaml": `version: 1
 params:
   ids: { default: [], type: array, items: { type: integer } }

@@ -28,7 +28,9 @@ describe("targets", () => {
     writeFileSync(join(ws, "notes.h5"), "not a pipeline");
     const r = await flow(ws, "status", "notes.h5");
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`flow: 'notes.h5' is not a node, nor an output of one, nor a folder of outputs (${join(ws, "notes.h5")}); selectors are key=value, e.g. stimulus=dot_motion`);
+    expect(r.stderr.trim()).toBe(
+      `flow: 'notes.h5' is not a node, nor an output of one, nor a folder of outputs (${join(ws, "notes.h5")}); selectors are key=value, e.g. stimulus=dot_motion`,
+    );
     expect(r.stderr).not.toContain("not a pipeline");
   });
 

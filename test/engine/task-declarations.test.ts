@@ -12,7 +12,10 @@ describe("task declarations", () => {
   it("every task module of pipeline.yaml declares exactly the names the pipeline gives it", async () => {
     const spec = parse(readFileSync(join(REPO, "pipeline.yaml"), "utf8"));
     let checked = 0;
-    for (const [id, t] of Object.entries(spec.tasks) as [string, { run: { module?: string }; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; params?: string[]; foreach?: string[] }][]) {
+    for (const [id, t] of Object.entries(spec.tasks) as [
+      string,
+      { run: { module?: string }; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; params?: string[]; foreach?: string[] },
+    ][]) {
       if (!t.run.module) continue;
       const mod = (await import(pathToFileURL(join(REPO, t.run.module)).href)).default as TaskModule;
       const d = mod.declared!;
@@ -42,6 +45,8 @@ export default defineTask({
     });
     const r = await flow(ws, "run");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("tasks/upper.ts does not match pipeline.yaml: input 'source' is declared but pipeline.yaml gives none; pipeline.yaml gives input 'src', which the task does not declare; param 'width' is declared but the node has none (list it under the task's params:)");
+    expect(r.stderr).toContain(
+      "tasks/upper.ts does not match pipeline.yaml: input 'source' is declared but pipeline.yaml gives none; pipeline.yaml gives input 'src', which the task does not declare; param 'width' is declared but the node has none (list it under the task's params:)",
+    );
   });
 });

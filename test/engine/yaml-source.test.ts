@@ -55,7 +55,7 @@ describe("reading pipeline.yaml", () => {
   it("an error found by either parser is the yaml package's message with line and column", () => {
     const f = join(tempDir(), "pipeline.yaml");
     writeFileSync(f, "version: 1\ntasks:\n  a: 1\n  a: 2\n");
-    expect(() => readPipelineSource(f, "pipeline.yaml")).toThrow("pipeline.yaml:4:3: YAML syntax error: Map keys must be unique (\"a\" appears twice)");
+    expect(() => readPipelineSource(f, "pipeline.yaml")).toThrow('pipeline.yaml:4:3: YAML syntax error: Map keys must be unique ("a" appears twice)');
     writeFileSync(f, "version: 1\ntasks: [a\n");
     expect(() => readPipelineSource(f, "pipeline.yaml")).toThrow(/^pipeline.yaml:3:1: YAML syntax error: /);
   });

@@ -16,15 +16,26 @@ const nwb = (id: string) => `session_${id}/session_${id}.nwb`;
 const [A, B, C] = ["715093703", "719161530", "766640955"];
 const md5 = (f: string) => createHash("md5").update(readFileSync(f)).digest("hex");
 const same = (dir: string, rel: string) => readFileSync(join(dir, rel)).equals(readFileSync(join(cache, rel)));
-const provenance = (dir: string) => readFileSync(join(dir, "fetch-provenance.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const provenance = (dir: string) =>
+  readFileSync(join(dir, "fetch-provenance.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 const env = { FLOW_FETCH_BACKOFF_MS: "20" };
 const fetchCmd = (ws: string, server: BucketServer, ...args: string[]) =>
   execa(process.execPath, [FLOW, "fetch", "allen", server.url, ...args], { cwd: ws, reject: false, env: { ...process.env, ...env } });
 
 let server: BucketServer;
-beforeAll(async () => { server = await new BucketServer(cache).start(); });
-beforeEach(() => { server.log.length = 0; server.faults.clear(); });
-afterAll(async () => { await server.stop(); });
+beforeAll(async () => {
+  server = await new BucketServer(cache).start();
+});
+beforeEach(() => {
+  server.log.length = 0;
+  server.faults.clear();
+});
+afterAll(async () => {
+  await server.stop();
+});
 
 describe("flow run --set allen_source=URL", () => {
   it("fetches the chosen sessions byte for byte, processes exactly them, and a second run sends no request", async () => {
@@ -63,10 +74,28 @@ describe("flow run --set allen_source=URL", () => {
     expect(server.log.length).toBe(n);
 
     // one more session asked for: status names it as missing, still without a request
-    const more = await flow(ws, "status", "--set", "allen_cache=allen", "--set", `allen_source=${server.url}`, "--set", `session_ids=[${A},${B},${C}]`);
+    const more = await flow(
+      ws,
+      "status",
+      "--set",
+      "allen_cache=allen",
+      "--set",
+      `allen_source=${server.url}`,
+      "--set",
+      `session_ids=[${A},${B},${C}]`,
+    );
     expect(more.code).toBe(0);
     expect(more.stdout).toContain(`1 session missing locally (${B})`);
-    const fc = await flow(ws, "status", "--set", "allen_cache=allen", "--set", `allen_source=${server.url}`, "--set", "session_types=[functional_connectivity]");
+    const fc = await flow(
+      ws,
+      "status",
+      "--set",
+      "allen_cache=allen",
+      "--set",
+      `allen_source=${server.url}`,
+      "--set",
+      "session_types=[functional_connectivity]",
+    );
     expect(fc.stdout).toContain("1 session missing locally (767871931)"); // C is one of the two; A and B are brain_observatory_1.1
     expect(server.log.length).toBe(n);
     // and without a source, a listed session that is missing is named, never left out
@@ -81,7 +110,10 @@ describe("flow fetch survives a bad network", () => {
     const ws = pipelineWorkspace();
     server.faults.set("sessions.csv", [{ kind: "status", code: 503 }]);
     server.faults.set(nwb(A), [{ kind: "drop", after: 1_000_000 }]);
-    server.faults.set(nwb(B), [{ kind: "status", code: 503 }, { kind: "status", code: 503 }]);
+    server.faults.set(nwb(B), [
+      { kind: "status", code: 503 },
+      { kind: "status", code: 503 },
+    ]);
     server.faults.set(nwb(C), [{ kind: "short", bytes: 500_000 }, { kind: "multipart-etag" }]);
     try {
       const r = await fetchCmd(ws, server, "--session-ids", `${A},${B},${C}`);
@@ -116,7 +148,10 @@ describe("flow fetch survives a bad network", () => {
 
   it("refuses a corrupt transfer and a body that stays short, naming the URL; complete files are kept", async () => {
     const ws = pipelineWorkspace();
-    server.faults.set(nwb(A), Array.from({ length: 5 }, () => ({ kind: "corrupt" as const })));
+    server.faults.set(
+      nwb(A),
+      Array.from({ length: 5 }, () => ({ kind: "corrupt" as const })),
+    );
     try {
       const r = await fetchCmd(ws, server, "--session-ids", A, "--retries", "2");
       expect(r.exitCode).toBe(3);
@@ -128,7 +163,10 @@ describe("flow fetch survives a bad network", () => {
     } finally {
       server.faults.clear();
     }
-    server.faults.set(nwb(A), Array.from({ length: 5 }, () => ({ kind: "short" as const, bytes: 0 })));
+    server.faults.set(
+      nwb(A),
+      Array.from({ length: 5 }, () => ({ kind: "short" as const, bytes: 0 })),
+    );
     try {
       const r = await fetchCmd(ws, server, "--session-ids", A, "--retries", "2");
       expect(r.exitCode).toBe(3);
@@ -153,8 +191,11 @@ describe("flow fetch survives a bad network", () => {
       server.faults.clear();
     }
     const dead = "http://127.0.0.1:1/visual-coding-neuropixels/ecephys-cache/";
-    const r = await execa(process.execPath, [FLOW, "run", "--set", "allen_cache=elsewhere", "--set", `allen_source=${dead}`, "--set", `session_ids=[${A}]`],
-      { cwd: ws, reject: false, env: { ...process.env, ...env } });
+    const r = await execa(
+      process.execPath,
+      [FLOW, "run", "--set", "allen_cache=elsewhere", "--set", `allen_source=${dead}`, "--set", `session_ids=[${A}]`],
+      { cwd: ws, reject: false, env: { ...process.env, ...env } },
+    );
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain(`${dead}sessions.csv: connection refused (gave up after 6 attempts)`);
     expect(existsSync(join(ws, "elsewhere", "sessions.csv"))).toBe(false);
@@ -191,19 +232,23 @@ describe("flow fetch survives a bad network", () => {
     expect(readdirSync(join(dir, `session_${A}`))).toEqual([`session_${A}.nwb`]);
   }, 60_000);
 
-  it.skipIf(!canMountTmpfs())("checks the free space against Content-Length before writing a byte", async () => {
-    const ws = pipelineWorkspace();
-    const disk = join(ws, "allen");
-    mkdirSync(disk);
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", disk]);
-    try {
-      const r = await fetchCmd(ws, server, "--session-ids", A);
-      expect(r.exitCode).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`${nwb(A)}: not enough space in .*allen/session_${A}: [0-9.]+ MB needed, [0-9.]+ MB free`));
-      expect(readdirSync(join(disk, `session_${A}`))).toEqual([]);
-      for (const t of TABLES) expect(same(disk, t), t).toBe(true);
-    } finally {
-      execFileSync("umount", [disk]);
-    }
-  }, 60_000);
+  it.skipIf(!canMountTmpfs())(
+    "checks the free space against Content-Length before writing a byte",
+    async () => {
+      const ws = pipelineWorkspace();
+      const disk = join(ws, "allen");
+      mkdirSync(disk);
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", disk]);
+      try {
+        const r = await fetchCmd(ws, server, "--session-ids", A);
+        expect(r.exitCode).toBe(3);
+        expect(r.stderr).toMatch(new RegExp(`${nwb(A)}: not enough space in .*allen/session_${A}: [0-9.]+ MB needed, [0-9.]+ MB free`));
+        expect(readdirSync(join(disk, `session_${A}`))).toEqual([]);
+        for (const t of TABLES) expect(same(disk, t), t).toBe(true);
+      } finally {
+        execFileSync("umount", [disk]);
+      }
+    },
+    60_000,
+  );
 });

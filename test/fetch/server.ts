@@ -19,7 +19,13 @@ export type Fault =
   /** an ETag that is not an MD5 (a multipart upload's) */
   | { kind: "multipart-etag" };
 
-export interface Served { method: string; path: string; range?: string; status: number; bytes: number }
+export interface Served {
+  method: string;
+  path: string;
+  range?: string;
+  status: number;
+  bytes: number;
+}
 
 export class BucketServer {
   readonly log: Served[] = [];
@@ -29,7 +35,10 @@ export class BucketServer {
   private sockets = new Set<Socket>();
   private md5 = new Map<string, string>();
 
-  constructor(private readonly root: string, readonly prefix = "/visual-coding-neuropixels/ecephys-cache/") {}
+  constructor(
+    private readonly root: string,
+    readonly prefix = "/visual-coding-neuropixels/ecephys-cache/",
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${this.prefix}`;
@@ -45,7 +54,10 @@ export class BucketServer {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.handle(req.method ?? "GET", req.url ?? "/", req.headers, res));
-    this.server.on("connection", (s) => { this.sockets.add(s); s.on("close", () => this.sockets.delete(s)); });
+    this.server.on("connection", (s) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
     return this;
   }
@@ -64,7 +76,10 @@ export class BucketServer {
   private handle(method: string, url: string, headers: Record<string, string | string[] | undefined>, res: ServerResponse) {
     const entry: Served = { method, path: "", status: 0, bytes: 0, range: headers.range as string | undefined };
     this.log.push(entry);
-    const reply = (code: number, body = "") => { entry.status = code; res.writeHead(code, { "content-length": Buffer.byteLength(body) }).end(body); };
+    const reply = (code: number, body = "") => {
+      entry.status = code;
+      res.writeHead(code, { "content-length": Buffer.byteLength(body) }).end(body);
+    };
     if (!url.startsWith(this.prefix)) return reply(404, "no such bucket path");
     const path = decodeURIComponent(url.slice(this.prefix.length));
     entry.path = path;
@@ -80,7 +95,12 @@ export class BucketServer {
     let data = readFileSync(file);
     const size = data.length;
     const etag = multipart ? `"${this.etag(path, file).slice(1, 33)}-2"` : this.etag(path, file);
-    const common = { etag, "last-modified": statSync(file).mtime.toUTCString(), "accept-ranges": "bytes", "content-type": "application/octet-stream" };
+    const common = {
+      etag,
+      "last-modified": statSync(file).mtime.toUTCString(),
+      "accept-ranges": "bytes",
+      "content-type": "application/octet-stream",
+    };
     let start = 0;
     let status = 200;
     const range = /^bytes=(\d+)-$/.exec((headers.range as string) ?? "");
@@ -102,7 +122,8 @@ export class BucketServer {
     const body = data.subarray(start);
     entry.status = status;
     res.writeHead(status, {
-      ...common, "content-length": body.length,
+      ...common,
+      "content-length": body.length,
       ...(status === 206 ? { "content-range": `bytes ${start}-${size - 1}/${size}` } : {}),
     });
     if (method === "HEAD") return res.end();
@@ -111,11 +132,15 @@ export class BucketServer {
     if (fault?.kind === "short") limit = Math.min(limit, fault.bytes);
     const finish = () => {
       if (limit === body.length) res.end();
-      else if (fault?.kind === "short") res.socket?.end(); // a clean close: every byte sent arrives
+      else if (fault?.kind === "short")
+        res.socket?.end(); // a clean close: every byte sent arrives
       else res.socket?.destroy(); // a broken connection: bytes in flight are lost
     };
     if (!slow) {
-      res.write(body.subarray(0, limit), () => { entry.bytes += limit; finish(); });
+      res.write(body.subarray(0, limit), () => {
+        entry.bytes += limit;
+        finish();
+      });
       return;
     }
     // Trickle in 64 kB pieces at the given rate.
@@ -125,7 +150,9 @@ export class BucketServer {
       if (res.destroyed) return;
       if (sent >= limit) return finish();
       const n = Math.min(piece, limit - sent);
-      res.write(body.subarray(sent, sent + n), () => { entry.bytes += n; });
+      res.write(body.subarray(sent, sent + n), () => {
+        entry.bytes += n;
+      });
       sent += n;
       setTimeout(tick, (1000 * n) / slow.rate);
     };

@@ -10,8 +10,10 @@ const PYTHON = process.env.FLOW_PYTHON ?? "/usr/bin/python3";
 const probe = await execa(PYTHON, ["-c", "import xarray, h5netcdf, netCDF4, h5py"], { reject: false });
 const missing = probe.exitCode !== 0;
 if (missing) {
-  console.warn(`SKIPPED interop tests: ${PYTHON} cannot import xarray, h5netcdf, netCDF4 and h5py ` +
-    `(install Debian's python3-xarray python3-h5netcdf python3-netcdf4 python3-h5py, as .ci/run does)`);
+  console.warn(
+    `SKIPPED interop tests: ${PYTHON} cannot import xarray, h5netcdf, netCDF4 and h5py ` +
+      `(install Debian's python3-xarray python3-h5netcdf python3-netcdf4 python3-h5py, as .ci/run does)`,
+  );
 }
 
 describe.skipIf(missing)("interop with Python clients", () => {
@@ -22,7 +24,10 @@ describe.skipIf(missing)("interop with Python clients", () => {
   });
 
   it("xarray opens every output group with both engines, with the contract's dims, dtypes and values", async () => {
-    const r = await execa(PYTHON, [join(REPO, "test/interop/check_outputs.py"), join(inject("exampleWorkspace"), "data")], { reject: false, env: { PYTHONWARNINGS: "ignore" } });
+    const r = await execa(PYTHON, [join(REPO, "test/interop/check_outputs.py"), join(inject("exampleWorkspace"), "data")], {
+      reject: false,
+      env: { PYTHONWARNINGS: "ignore" },
+    });
     expect(r.stdout, r.stderr).toMatch(/^\d+ passed, 0 failed$/m);
     expect(r.exitCode).toBe(0);
   });

@@ -37,7 +37,11 @@ describe("bad NWB files", () => {
   it("an HDF5 file that is not NWB", async () => {
     const p = join(tempDir(), "session_1.nwb");
     const lib = await h5();
-    withFrozenClock(() => { const f = new lib.File(p, "w"); f.create_group("units"); f.close(); });
+    withFrozenClock(() => {
+      const f = new lib.File(p, "w");
+      f.create_group("units");
+      f.close();
+    });
     expect(await openError(p)).toBe(`${p}: not an NWB file (root neurodata_type is missing)`);
   });
   it("an NWB file without /units", async () => {

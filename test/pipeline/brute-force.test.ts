@@ -10,33 +10,63 @@ import h5wasm from "h5wasm/node";
 type Ds = { value: unknown; shape: number[] };
 const W = 0.02;
 const RELEVANT: Record<string, string[]> = {
-  gabors: ["orientation", "y_position", "x_position"], flashes: ["color"], drifting_gratings: ["temporal_frequency", "orientation"],
-  static_gratings: ["phase", "spatial_frequency", "orientation"], natural_scenes: ["frame"], natural_movie_one: ["frame"],
-  natural_movie_three: ["frame"], drifting_gratings_contrast: ["contrast", "orientation"], drifting_gratings_75_repeats: ["contrast", "orientation"],
+  gabors: ["orientation", "y_position", "x_position"],
+  flashes: ["color"],
+  drifting_gratings: ["temporal_frequency", "orientation"],
+  static_gratings: ["phase", "spatial_frequency", "orientation"],
+  natural_scenes: ["frame"],
+  natural_movie_one: ["frame"],
+  natural_movie_three: ["frame"],
+  drifting_gratings_contrast: ["contrast", "orientation"],
+  drifting_gratings_75_repeats: ["contrast", "orientation"],
   dot_motion: ["Speed", "Dir"],
 };
 const SOURCES: Record<string, string[]> = { natural_movie_one: ["natural_movie_one", "natural_movie_one_more_repeats"] };
 
 /** A small quote-aware CSV reader (cells like "[20.0, 20.0]" hold commas). */
 function csv(text: string) {
-  const lines = text.trim().split("\n").map((l) => {
-    const cells: string[] = [];
-    let cur = "", q = false;
-    for (const ch of l) {
-      if (ch === '"') q = !q;
-      else if (ch === "," && !q) { cells.push(cur); cur = ""; }
-      else cur += ch;
-    }
-    cells.push(cur);
-    return cells;
-  });
+  const lines = text
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const cells: string[] = [];
+      let cur = "",
+        q = false;
+      for (const ch of l) {
+        if (ch === '"') q = !q;
+        else if (ch === "," && !q) {
+          cells.push(cur);
+          cur = "";
+        } else cur += ch;
+      }
+      cells.push(cur);
+      return cells;
+    });
   const [head, ...rows] = lines;
   return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])));
 }
 const nums = (v: unknown) => Array.from(v as ArrayLike<number | bigint>, (x) => Number(x));
 
-function searchLeft(s: number[], v: number) { let lo = 0, hi = s.length; while (lo < hi) { const m = (lo + hi) >> 1; if (s[m]! < v) lo = m + 1; else hi = m; } return lo; }
-function searchRight(s: number[], v: number) { let lo = 0, hi = s.length; while (lo < hi) { const m = (lo + hi) >> 1; if (s[m]! <= v) lo = m + 1; else hi = m; } return lo; }
+function searchLeft(s: number[], v: number) {
+  let lo = 0,
+    hi = s.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (s[m]! < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+function searchRight(s: number[], v: number) {
+  let lo = 0,
+    hi = s.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (s[m]! <= v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
 function interp(x: number, xp: number[], fp: number[]) {
   if (x <= xp[0]!) return fp[0]!;
   if (x >= xp[xp.length - 1]!) return fp[fp.length - 1]!;
@@ -45,7 +75,11 @@ function interp(x: number, xp: number[], fp: number[]) {
   return ((fp[j + 1]! - fp[j]!) / (xp[j + 1]! - xp[j]!)) * (x - xp[j]!) + fp[j]!;
 }
 
-interface Session { units: Map<string, { id: number; spikes: number[] }[]>; run: { t: number[]; v: number[] }; gaze?: Record<string, { t: number[]; v: number[] }> }
+interface Session {
+  units: Map<string, { id: number; spikes: number[] }[]>;
+  run: { t: number[]; v: number[] };
+  gaze?: Record<string, { t: number[]; v: number[] }>;
+}
 
 /** The default filter, from raw datasets: valid channel, location, quality, three metrics. */
 function loadSession(path: string): Session {
@@ -57,9 +91,14 @@ function loadSession(path: string): Session {
   const probe = g("general/extracellular_ephys/electrodes/group_name") as string[];
   const vert = nums(g("general/extracellular_ephys/electrodes/probe_vertical_position"));
   const horiz = nums(g("general/extracellular_ephys/electrodes/probe_horizontal_position"));
-  const ids = nums(g("units/id")), peak = nums(g("units/peak_channel_id")), q = g("units/quality") as string[];
-  const ac = nums(g("units/amplitude_cutoff")), pr = nums(g("units/presence_ratio")), isi = nums(g("units/isi_violations"));
-  const all = nums(g("units/spike_times")), idx = nums(g("units/spike_times_index"));
+  const ids = nums(g("units/id")),
+    peak = nums(g("units/peak_channel_id")),
+    q = g("units/quality") as string[];
+  const ac = nums(g("units/amplitude_cutoff")),
+    pr = nums(g("units/presence_ratio")),
+    isi = nums(g("units/isi_violations"));
+  const all = nums(g("units/spike_times")),
+    idx = nums(g("units/spike_times_index"));
   const kept: { id: number; s: string; key: [string, number, number, number]; spikes: number[] }[] = [];
   for (let i = 0; i < ids.length; i++) {
     const c = chId.indexOf(peak[i]!);
@@ -94,13 +133,16 @@ describe("binned tensors against an independent brute-force count", () => {
     ws = inject("exampleWorkspace");
     cache = inject("exampleCache");
     filtered = csv(readFileSync(join(ws, "data/presentations/03_filtered.csv"), "utf8"));
-    for (const d of readdirSync(cache).filter((x) => x.startsWith("session_"))) sessions.set(Number(d.slice(8)), loadSession(join(cache, d, `${d}.nwb`)));
+    for (const d of readdirSync(cache).filter((x) => x.startsWith("session_")))
+      sessions.set(Number(d.slice(8)), loadSession(join(cache, d, `${d}.nwb`)));
   });
 
   for (const stim of Object.keys(RELEVANT)) {
     it(`${stim}: every bin, the unit list, speed and pupil`, () => {
       const f = new h5wasm.File(join(ws, "data/02_stimulus_types", `${stim}.h5`), "r");
-      let bins = 0, ones = 0, groups = 0;
+      let bins = 0,
+        ones = 0,
+        groups = 0;
       const isMovie = stim.startsWith("natural_movie");
       try {
         for (const [sid, sess] of sessions) {
@@ -110,8 +152,11 @@ describe("binned tensors against an independent brute-force count", () => {
           if (!has) continue;
           const P = rows.length;
           const T = Math.ceil(Math.max(...rows.map((r) => Number(r.duration))) / W);
-          const start = rows.map((r) => Number(r.start_time)), stop = rows.map((r) => Number(r.stop_time));
-          expect(f.get(`session_${sid}`) && (f.get(`session_${sid}`) as unknown as { keys(): string[] }).keys().sort()).toEqual([...sess.units.keys()].sort());
+          const start = rows.map((r) => Number(r.start_time)),
+            stop = rows.map((r) => Number(r.stop_time));
+          expect(f.get(`session_${sid}`) && (f.get(`session_${sid}`) as unknown as { keys(): string[] }).keys().sort()).toEqual(
+            [...sess.units.keys()].sort(),
+          );
           for (const [structure, units] of sess.units) {
             const base = `session_${sid}/${structure}`;
             const get = (p: string) => f.get(`${base}/${p}`) as unknown as Ds;
@@ -125,8 +170,12 @@ describe("binned tensors against an independent brute-force count", () => {
               for (let u = 0; u < units.length; u++) {
                 const s = units[u]!.spikes;
                 for (let k = 0; k < T; k++) {
-                  let a = start[p]! + k * W, b = start[p]! + (k + 1) * W;
-                  if (isMovie) { a = Math.min(a, stop[p]!); b = Math.min(b, stop[p]!); }
+                  let a = start[p]! + k * W,
+                    b = start[p]! + (k + 1) * W;
+                  if (isMovie) {
+                    a = Math.min(a, stop[p]!);
+                    b = Math.min(b, stop[p]!);
+                  }
                   const count = searchRight(s, b) - searchLeft(s, a);
                   const got = data[(p * units.length + u) * T + k]!;
                   if (got !== (count > 0 ? 1 : 0)) throw new Error(`${base} p=${p} u=${u} k=${k}: got ${got}, count ${count} in [${a}, ${b}]`);
@@ -137,17 +186,20 @@ describe("binned tensors against an independent brute-force count", () => {
             }
             // speed and pupil at start + bin centre (float32)
             const speed = get("speed/speed").value as Float32Array;
-            for (let p = 0; p < P; p += Math.max(1, Math.floor(P / 7))) for (let k = 0; k < T; k += 3) {
-              expect(speed[p * T + k]).toBe(Math.fround(interp(start[p]! + (k + 0.5) * W, sess.run.t, sess.run.v)));
-            }
+            for (let p = 0; p < P; p += Math.max(1, Math.floor(P / 7)))
+              for (let k = 0; k < T; k += 3) {
+                expect(speed[p * T + k]).toBe(Math.fround(interp(start[p]! + (k + 0.5) * W, sess.run.t, sess.run.v)));
+              }
             const pupilGroups = (f.get(base) as unknown as { keys(): string[] }).keys();
             expect(pupilGroups.includes("pupil_data")).toBe(!!sess.gaze);
-            if (sess.gaze) for (const [col, sig] of Object.entries(sess.gaze)) {
-              const v = get(`pupil_data/${col}`).value as Float32Array;
-              for (let p = 0; p < P; p += Math.max(1, Math.floor(P / 5))) for (let k = 0; k < T; k += 5) {
-                expect(v[p * T + k]).toBe(Math.fround(interp(start[p]! + (k + 0.5) * W, sig.t, sig.v)));
+            if (sess.gaze)
+              for (const [col, sig] of Object.entries(sess.gaze)) {
+                const v = get(`pupil_data/${col}`).value as Float32Array;
+                for (let p = 0; p < P; p += Math.max(1, Math.floor(P / 5)))
+                  for (let k = 0; k < T; k += 5) {
+                    expect(v[p * T + k]).toBe(Math.fround(interp(start[p]! + (k + 0.5) * W, sig.t, sig.v)));
+                  }
               }
-            }
             // the presentations group carries the CSV's values in float64
             expect(Array.from(get("presentations/start_time").value as Float64Array)).toEqual(start);
             for (const param of RELEVANT[stim]!) {

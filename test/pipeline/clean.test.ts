@@ -4,13 +4,24 @@ import { mergeWholeMovies, median, medianFilter, removeBlanks, type Row } from "
 
 let nextId = 0;
 function row(session: number, name: string, start: number, stop: number, params: Row["params"] = {}, block = 0): Row {
-  return { session, stimulus_presentation_id: nextId++, stimulus_name: name, stimulus_block: block, start_time: start, stop_time: stop, duration: stop - start, stimulus_condition_id: 0, params };
+  return {
+    session,
+    stimulus_presentation_id: nextId++,
+    stimulus_name: name,
+    stimulus_block: block,
+    start_time: start,
+    stop_time: stop,
+    duration: stop - start,
+    stimulus_condition_id: 0,
+    params,
+  };
 }
 
 describe("whole-movie merge", () => {
   it("merges runs of frames; a decreasing frame number starts a new movie; duration is the sum of frame durations", () => {
     nextId = 100;
-    const frames = (session: number, t0: number, nums: number[], dur = 1) => nums.map((f, i) => row(session, "natural_movie_one", t0 + i * dur, t0 + (i + 1) * dur, { frame: f }));
+    const frames = (session: number, t0: number, nums: number[], dur = 1) =>
+      nums.map((f, i) => row(session, "natural_movie_one", t0 + i * dur, t0 + (i + 1) * dur, { frame: f }));
     const rows = [
       row(1, "flashes", 0, 0.25, { color: 1 }),
       ...frames(1, 10, [0, 1, 2, 3]),
@@ -30,7 +41,10 @@ describe("whole-movie merge", () => {
     const rows = [0, 1, 2, 5, 6].map((f, i) => row(1, "natural_movie_three", i, i + 1, { frame: f }));
     rows.splice(3, 0); // 0,1,2 then 5,6: increasing, one movie
     const out = mergeWholeMovies([...rows, row(1, "natural_movie_three", 10, 11, { frame: 4 }), row(1, "natural_movie_three", 11, 12, { frame: 5 })]);
-    expect(out.map((r) => [r.params.frame, r.duration])).toEqual([[0, 5], [4, 2]]);
+    expect(out.map((r) => [r.params.frame, r.duration])).toEqual([
+      [0, 5],
+      [4, 2],
+    ]);
   });
 });
 
@@ -59,14 +73,22 @@ describe("median filter", () => {
 
   it("a median that is the mean of the middle two decides for both neighbours", () => {
     // binary-exact values: median 1.00390625, every |d − median| = 2^-8 exactly
-    const rows = [1, 1, 1.0078125, 1.0078125].map((d, i) => row(0, "dot_motion", 0, d));
+    const rows = [1, 1, 1.0078125, 1.0078125].map((d) => row(0, "dot_motion", 0, d));
     expect(medianFilter(rows, 0.01, 0.00390625).kept.length).toBe(0); // not < threshold
     expect(medianFilter(rows, 0.01, 0.0039063).kept.length).toBe(4);
   });
 });
 
 describe("blank removal", () => {
-  const relevant = (n: string) => ({ drifting_gratings: ["temporal_frequency", "orientation"], static_gratings: ["phase", "spatial_frequency", "orientation"], natural_scenes: ["frame"], dot_motion: ["Speed", "Dir"] } as Record<string, string[]>)[n];
+  const relevant = (n: string) =>
+    (
+      ({
+        drifting_gratings: ["temporal_frequency", "orientation"],
+        static_gratings: ["phase", "spatial_frequency", "orientation"],
+        natural_scenes: ["frame"],
+        dot_motion: ["Speed", "Dir"],
+      }) as Record<string, string[]>
+    )[n];
   it("drops presentations with a missing relevant parameter, and natural_scenes frame −1", () => {
     const rows = [
       row(0, "drifting_gratings", 0, 2, { temporal_frequency: 2, orientation: 90 }),

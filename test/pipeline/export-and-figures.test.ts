@@ -20,7 +20,12 @@ function readNpy(path: string): { descr: string; shape: number[]; data: Buffer }
   const header = b.subarray(10, 10 + len).toString("latin1");
   expect((10 + len) % 64).toBe(0);
   const descr = /'descr': '([^']+)'/.exec(header)![1]!;
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)![1]!
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
   expect(header).toContain("'fortran_order': False");
   return { descr, shape, data: b.subarray(10 + len) };
 }
@@ -46,9 +51,11 @@ describe("flow export", () => {
       const npy = readNpy(join(out, `${s}-natural_scenes-VISp-spike_data.npy`));
       expect(npy.descr).toBe("|u1");
       expect(npy.shape).toEqual([U, P, T]);
-      for (let u = 0; u < U; u++) for (let p = 0; p < P; p++) for (let k = 0; k < T; k += 4) {
-        expect(npy.data[(u * P + p) * T + k]).toBe(ds.value[(p * U + u) * T + k]);
-      }
+      for (let u = 0; u < U; u++)
+        for (let p = 0; p < P; p++)
+          for (let k = 0; k < T; k += 4) {
+            expect(npy.data[(u * P + p) * T + k]).toBe(ds.value[(p * U + u) * T + k]);
+          }
     }
     const sp = tempDir();
     expect((await flow(ws, "export", "natural_scenes", "VISp", sp, "--data", "speed", "--format", "npy")).code).toBe(0);
@@ -56,7 +63,9 @@ describe("flow export", () => {
     const speed = f.get(`${sessions[0]}/VISp/speed/speed`) as unknown as { shape: number[]; value: Float32Array };
     expect(npy.descr).toBe("<f4");
     expect(npy.shape).toEqual(speed.shape);
-    expect(Array.from(new Float32Array(npy.data.buffer.slice(npy.data.byteOffset, npy.data.byteOffset + npy.data.length)))).toEqual(Array.from(speed.value));
+    expect(Array.from(new Float32Array(npy.data.buffer.slice(npy.data.byteOffset, npy.data.byteOffset + npy.data.length)))).toEqual(
+      Array.from(speed.value),
+    );
     f.close();
   });
 
@@ -67,7 +76,11 @@ describe("flow export", () => {
     expect((await flow(ws, "export", "natural_scenes", "VISp", out, "--data", "pupil")).code).toBe(0);
     const h5 = join(ws, "data/02_stimulus_types/natural_scenes.h5");
     // numpy reads what flow wrote; h5py reads the stimulus file; they must agree
-    const py = spawnSync("/usr/bin/python3", ["-c", `
+    const py = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
 import sys, glob, os, numpy as np, h5py
 out, h5 = sys.argv[1], sys.argv[2]
 f = h5py.File(h5, "r")
@@ -89,7 +102,12 @@ for p in sorted(glob.glob(os.path.join(out, "*-pupil.npz"))):
     for k in g.keys(): assert np.array_equal(z[k], g[k][()]), k
     m += 1
 print(n, m)
-`, out, h5], { encoding: "utf8" });
+`,
+        out,
+        h5,
+      ],
+      { encoding: "utf8" },
+    );
     expect(py.status, py.stderr).toBe(0);
     const [n, m] = py.stdout.trim().split(" ").map(Number);
     expect(n).toBeGreaterThan(0);
@@ -99,9 +117,21 @@ print(n, m)
   it("refuses a stimulus file that is not up to date, and leaves no folder behind when nothing is written", async () => {
     const ws = inject("exampleWorkspace");
     const out = join(tempDir(), "new-folder");
-    const stale = await flowIn(ws, "export", "natural_scenes", "VISp", out, "--set", `allen_cache=${inject("exampleCache")}`, "--set", "bin_width=0.03");
+    const stale = await flowIn(
+      ws,
+      "export",
+      "natural_scenes",
+      "VISp",
+      out,
+      "--set",
+      `allen_cache=${inject("exampleCache")}`,
+      "--set",
+      "bin_width=0.03",
+    );
     expect(stale.code).toBe(3);
-    expect(stale.stderr).toMatch(/natural_scenes\.h5 is not up to date \(stale: upstream: param bin_width changed \(0\.02 → 0\.03\) in 4 nodes\); run 'flow run' first/);
+    expect(stale.stderr).toMatch(
+      /natural_scenes\.h5 is not up to date \(stale: upstream: param bin_width changed \(0\.02 → 0\.03\) in 4 nodes\); run 'flow run' first/,
+    );
     expect(existsSync(out)).toBe(false);
     const none = await flow(ws, "export", "natural_scenes", "XYZ", out);
     expect(none.code).toBe(2);
@@ -112,7 +142,9 @@ print(n, m)
     const ws = inject("exampleWorkspace");
     const a = await flow(ws, "export", "nosuch", "VISp", tempDir());
     expect(a.code).toBe(2);
-    expect(a.stderr.trim()).toBe("flow export: unknown stimulus 'nosuch' (stimuli: gabors, flashes, drifting_gratings, static_gratings, natural_scenes, natural_movie_one, natural_movie_three, drifting_gratings_contrast, drifting_gratings_75_repeats, dot_motion)");
+    expect(a.stderr.trim()).toBe(
+      "flow export: unknown stimulus 'nosuch' (stimuli: gabors, flashes, drifting_gratings, static_gratings, natural_scenes, natural_movie_one, natural_movie_three, drifting_gratings_contrast, drifting_gratings_75_repeats, dot_motion)",
+    );
     // the stimulus becomes part of a path: no way out of the data folder
     const up = await flow(ws, "export", "../../../etc/passwd", "VISp", tempDir());
     expect(up.code).toBe(2);
@@ -140,7 +172,11 @@ describe("figures", () => {
   const fig = (name: string) => readFileSync(join(ws(), "data/figures", name), "utf8");
 
   it("bar charts: one bar per stimulus with its number of sessions, units per structure, an axis with ticks", () => {
-    const stats = readFileSync(join(ws(), "data/combined_statistics.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const stats = readFileSync(join(ws(), "data/combined_statistics.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     const sessions = new Map<string, Set<string>>();
     for (const [stim, sess] of stats) (sessions.get(stim!) ?? sessions.set(stim!, new Set()).get(stim!)!).add(sess!);
     const svg = fig("sessions_per_stimulus.svg");
@@ -153,7 +189,8 @@ describe("figures", () => {
       m.set(r[1]!, Math.max(m.get(r[1]!) ?? 0, Number(r[4])));
     }
     const u = fig("units_per_structure.svg");
-    for (const [s, m] of units) expect(u).toMatch(new RegExp(`>${s}</text>\\n<rect [^>]*/>\\n<text [^>]*>${[...m.values()].reduce((a, b) => a + b, 0)}</text>`));
+    for (const [s, m] of units)
+      expect(u).toMatch(new RegExp(`>${s}</text>\\n<rect [^>]*/>\\n<text [^>]*>${[...m.values()].reduce((a, b) => a + b, 0)}</text>`));
     for (const f of [svg, u]) {
       expect(f).toMatch(/text-anchor="middle">0<\/text>/); // the axis starts at 0, with ticks
       expect((f.match(/stroke="#e4e4e4"/g) ?? []).length).toBeGreaterThanOrEqual(3);
@@ -162,9 +199,14 @@ describe("figures", () => {
   });
 
   it("the filter summary shows every stimulus before and after the median-duration filter", () => {
-    const rows = readFileSync(join(ws(), "data/presentations/filtered_summary.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const rows = readFileSync(join(ws(), "data/presentations/filtered_summary.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     const svg = fig("filter_summary.svg");
-    for (const [name, before, after] of rows) expect(svg).toMatch(new RegExp(`>${name}</text>\\n<rect [^>]*/>\\n<text [^>]*>${before}</text>\\n<rect [^>]*/>\\n<text [^>]*>${after}</text>`));
+    for (const [name, before, after] of rows)
+      expect(svg).toMatch(new RegExp(`>${name}</text>\\n<rect [^>]*/>\\n<text [^>]*>${before}</text>\\n<rect [^>]*/>\\n<text [^>]*>${after}</text>`));
   });
 
   it("one raster per stimulus type: trials × bins per structure with its PSTH, the time axis in seconds, labels from the data", async () => {

@@ -24,7 +24,12 @@ describe("synthetic cache generator", () => {
 
   it("writes the cache files with consistent ids (units → channels → probes → sessions)", () => {
     const ex = inject("exampleCache");
-    const rows = (f: string) => readFileSync(join(ex, f), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const rows = (f: string) =>
+      readFileSync(join(ex, f), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(","));
     const sessions = new Set(rows("sessions.csv").map((r) => r[0]));
     const probes = new Map(rows("probes.csv").map((r) => [r[0], r[1]]));
     const channels = new Map(rows("channels.csv").map((r) => [r[0], r[1]]));
@@ -33,7 +38,17 @@ describe("synthetic cache generator", () => {
     const units = rows("units.csv");
     expect(units.length).toBe(4 * 90);
     expect(JSON.parse(readFileSync(join(ex, "manifest.json"), "utf8")).manifest[0]).toEqual({ type: "manifest_version", value: "0.3.0" });
-    expect(readdirSync(ex).sort()).toEqual(["channels.csv", "manifest.json", "probes.csv", "session_715093703", "session_719161530", "session_766640955", "session_767871931", "sessions.csv", "units.csv"]);
+    expect(readdirSync(ex).sort()).toEqual([
+      "channels.csv",
+      "manifest.json",
+      "probes.csv",
+      "session_715093703",
+      "session_719161530",
+      "session_766640955",
+      "session_767871931",
+      "sessions.csv",
+      "units.csv",
+    ]);
   });
 
   it("plants spikes exactly on bin edges and at movie stops, and they bin inclusively in the output", async () => {
@@ -50,7 +65,7 @@ describe("synthetic cache generator", () => {
         const ids = Array.from((f.get(`${base}/spike_data/unit_id`) as unknown as { value: BigInt64Array }).value, Number);
         const ui = ids.indexOf(unit);
         const starts = Array.from((f.get(`${base}/presentations/start_time`) as unknown as { value: Float64Array }).value);
-        const data = (f.get(`${base}/spike_data/spike_data`) as unknown as { value: Uint8Array; shape: number[] });
+        const data = f.get(`${base}/spike_data/spike_data`) as unknown as { value: Uint8Array; shape: number[] };
         const [, U, T] = data.shape as [number, number, number];
         for (const t of times) {
           for (let p = 0; p < starts.length; p++) {

@@ -19,7 +19,9 @@ describe("interpSorted = numpy.interp", () => {
     expect(f([1], [0, 1, 2], [0, NaN, 2]).map(Number.isNaN)).toEqual([true]);
   });
   it("uses numpy's formula slope·(x − xp[j]) + fp[j] bit for bit", () => {
-    const xp = [0.1, 0.7], fp = [0.3, 0.9], x = 0.4;
+    const xp = [0.1, 0.7],
+      fp = [0.3, 0.9],
+      x = 0.4;
     const slope = (fp[1]! - fp[0]!) / (xp[1]! - xp[0]!);
     expect(f([x], xp, fp)[0]).toBe(slope * (x - xp[0]!) + fp[0]!);
   });

@@ -36,9 +36,13 @@ describe("the Allen pipeline under the engine", () => {
     expect(inv.code).toBe(0);
     const r = await runJson(ws, "--set", cache);
     expect(r.summary.ran.sort()).toEqual([
-      "bin[session=715093703,stimulus=dot_motion]", "bin[session=719161530,stimulus=dot_motion]",
-      "bin[session=766640955,stimulus=dot_motion]", "bin[session=767871931,stimulus=dot_motion]",
-      "figures", "stats", "stimulus_file[stimulus=dot_motion]",
+      "bin[session=715093703,stimulus=dot_motion]",
+      "bin[session=719161530,stimulus=dot_motion]",
+      "bin[session=766640955,stimulus=dot_motion]",
+      "bin[session=767871931,stimulus=dot_motion]",
+      "figures",
+      "stats",
+      "stimulus_file[stimulus=dot_motion]",
     ]);
 
     // a deleted output is restored, not recomputed
@@ -49,11 +53,13 @@ describe("the Allen pipeline under the engine", () => {
   });
 
   it("gives byte-identical outputs in a fresh workspace, with --jobs 1 and --jobs 2", async () => {
-    const a = pipelineWorkspace(), b = pipelineWorkspace();
+    const a = pipelineWorkspace(),
+      b = pipelineWorkspace();
     const cache = `allen_cache=${inject("exampleCache")}`;
     await runJson(a, "--set", cache, "--jobs", "1");
     await runJson(b, "--set", cache, "--jobs", "2");
-    const ha = hashTree(join(a, "data")), hb = hashTree(join(b, "data"));
+    const ha = hashTree(join(a, "data")),
+      hb = hashTree(join(b, "data"));
     expect(Object.keys(ha).length).toBeGreaterThan(60);
     expect(hb).toEqual(ha);
     expect(hashTree(join(inject("exampleWorkspace"), "data"))).toEqual(ha);

@@ -39,7 +39,8 @@ describe.each(specs.map((s) => [s.id, s] as const))("session %i", (id, spec) => 
   it("orders units by probe, then vertical and horizontal position", () => {
     const units = readUnits(nwb);
     for (let i = 1; i < units.length; i++) {
-      const a = units[i - 1]!, b = units[i]!;
+      const a = units[i - 1]!,
+        b = units[i]!;
       if (a.probe !== b.probe) expect(a.probe < b.probe).toBe(true);
       else if (a.vertical !== b.vertical) expect(a.vertical).toBeLessThan(b.vertical);
       else expect(a.horizontal).toBeLessThanOrEqual(b.horizontal);
@@ -51,10 +52,15 @@ describe.each(specs.map((s) => [s.id, s] as const))("session %i", (id, spec) => 
     const byRow = new Map(units.map((u) => [u.row, u.unit_id]));
     const model_ = new Map(model.units.map((u) => [u.id, u.spikes]));
     let seen = 0;
-    forEachUnitSpikes(nwb, units.map((u) => u.row), (row, s) => {
-      expect(Array.from(s)).toEqual(Array.from(model_.get(byRow.get(row)!)!));
-      seen++;
-    }, 5000); // small batches: exercise the batching
+    forEachUnitSpikes(
+      nwb,
+      units.map((u) => u.row),
+      (row, s) => {
+        expect(Array.from(s)).toEqual(Array.from(model_.get(byRow.get(row)!)!));
+        seen++;
+      },
+      5000,
+    ); // small batches: exercise the batching
     expect(seen).toBe(units.length);
     expect(model.units.some((u) => u.spikes.length === 0)).toBe(true);
   });

@@ -54,7 +54,11 @@ const unstamp = (l: string) => l.replace(/^\d\d:\d\d:\d\d \[\d+\/\d+\] /, "");
 async function expectClearFailure(cache: string, pattern: RegExp, ...extra: string[]) {
   const r = await flow(ws, "run", "--set", `allen_cache=${cache}`, ...extra);
   expect(r.code).not.toBe(0);
-  const lines = r.stderr.trim().split("\n").map(unstamp).filter((l) => l.startsWith("✘") || l.startsWith("flow:"));
+  const lines = r.stderr
+    .trim()
+    .split("\n")
+    .map(unstamp)
+    .filter((l) => l.startsWith("✘") || l.startsWith("flow:"));
   expect(lines.length, r.stderr).toBeGreaterThanOrEqual(1);
   expect(lines[0]).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
@@ -81,7 +85,10 @@ describe("bad input on real data: one clear error, nothing lost", () => {
   });
 
   it("allen_cache does not exist", async () => {
-    const r = await expectClearFailure("/nonexistent/allen", /^flow: pipeline\.yaml:\d+ \(sets\.session\): set 'session' is empty: \/nonexistent\/allen does not exist$/);
+    const r = await expectClearFailure(
+      "/nonexistent/allen",
+      /^flow: pipeline\.yaml:\d+ \(sets\.session\): set 'session' is empty: \/nonexistent\/allen does not exist$/,
+    );
     expect(r.code).toBe(3); // the environment: an input that is not there
   });
   it("allen_cache is empty", async () => {
@@ -109,7 +116,10 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: not an Allen NWB session file: missing /units$`));
   });
   it("an NWB without any *_presentations table", async () => {
-    const c = await mutated((m) => { m.rows = m.rows.slice(0, 1).map((r) => ({ ...r, stimulus_name: "x" })); m.rows.length = 0; });
+    const c = await mutated((m) => {
+      m.rows = m.rows.slice(0, 1).map((r) => ({ ...r, stimulus_name: "x" }));
+      m.rows.length = 0;
+    });
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: no stimulus tables: /intervals has no \\*_presentations group$`));
   });
   it("non-monotonic spike times", async () => {
@@ -123,17 +133,23 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: spike times of unit ${unit} are not sorted`));
   });
   it("NaN start_time", async () => {
-    const c = await mutated((m) => { m.rows.find((r) => r.stimulus_name === "flashes")!.start = NaN; });
+    const c = await mutated((m) => {
+      m.rows.find((r) => r.stimulus_name === "flashes")!.start = NaN;
+    });
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: presentation \\d+ \\(flashes\\) has start_time NaN`));
   });
   it("a session with no unit passing QC", async () => {
-    const c = await mutated((m) => { for (const u of m.units) u.quality = "noise"; });
+    const c = await mutated((m) => {
+      for (const u of m.units) u.quality = "noise";
+    });
     await expectClearFailure(c, new RegExp(`session_${BO}\\.nwb: no unit passes the quality filter \\(90 units in the file\\)$`));
   });
   it("a stimulus with no presentation left after filtering", async () => {
     const r = await flow(ws, "run", "--set", `allen_cache=${good}`, "--set", "median_threshold_other=0", "--keep-going");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/✘ stimulus_file\[stimulus=gabors\]: stimulus gabors: none of its \d+ presentations is left in any of the 4 sessions after filtering \(remove it from the 'stimuli' param, or check the duration thresholds\)/);
+    expect(r.stderr).toMatch(
+      /✘ stimulus_file\[stimulus=gabors\]: stimulus gabors: none of its \d+ presentations is left in any of the 4 sessions after filtering \(remove it from the 'stimuli' param, or check the duration thresholds\)/,
+    );
     // nothing lost: the default configuration restores everything from the cache
     const back = await runJson(ws, "--set", `allen_cache=${good}`);
     expect(back.summary.ran).toEqual([]);
@@ -144,7 +160,12 @@ describe("bad input on real data: one clear error, nothing lost", () => {
   it("an unwritable data_dir", async () => {
     const file = join(tempDir(), "a-file");
     writeFileSync(file, "x");
-    await expectClearFailure(good, /cannot write .*a-file\/data\/01_sessions\/.*: ENOTDIR \(a parent is not a directory\)/, "--set", `data_dir=${file}/data`);
+    await expectClearFailure(
+      good,
+      /cannot write .*a-file\/data\/01_sessions\/.*: ENOTDIR \(a parent is not a directory\)/,
+      "--set",
+      `data_dir=${file}/data`,
+    );
   });
   it("a full disk", async () => {
     const mnt = tempDir("flow-tinyfs-");
@@ -170,7 +191,10 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     const missing = await runJson(w, "--set", `allen_cache=${dir}`, "--keep-going");
     expect(missing.code).toBe(1);
     expect(missing.summary.failed.map((f) => f.id).sort()).toEqual([
-      "presentations[session=766640955]", "presentations[session=767871931]", "units[session=766640955]", "units[session=767871931]",
+      "presentations[session=766640955]",
+      "presentations[session=767871931]",
+      "units[session=766640955]",
+      "units[session=767871931]",
     ]);
     // …so choose the sessions of the other type
     const r = await runJson(w, "--set", `allen_cache=${dir}`, "--set", "session_types=[brain_observatory_1.1]");
@@ -196,8 +220,12 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     const fixed = await runJson(w, "--set", `allen_cache=${c}`);
     expect(fixed.code).toBe(0);
     expect(fixed.summary.upToDate.sort()).toEqual([
-      "presentations[session=715093703]", "presentations[session=766640955]", "presentations[session=767871931]",
-      "units[session=715093703]", "units[session=766640955]", "units[session=767871931]",
+      "presentations[session=715093703]",
+      "presentations[session=766640955]",
+      "presentations[session=767871931]",
+      "units[session=715093703]",
+      "units[session=766640955]",
+      "units[session=767871931]",
     ]);
   });
 });

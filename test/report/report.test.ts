@@ -30,13 +30,19 @@ beforeAll(async () => {
   const { chromium } = await import("playwright-core");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(e.message));
-  page.on("request", (q) => { if (!q.url().startsWith("file:") && !q.url().startsWith("data:")) errors.push(`network request: ${q.url()}`); });
+  page.on("request", (q) => {
+    if (!q.url().startsWith("file:") && !q.url().startsWith("data:")) errors.push(`network request: ${q.url()}`);
+  });
   await page.goto(`file://${out}`);
 }, 120_000);
 
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => {
+  await browser?.close();
+});
 
 describe("flow report", () => {
   it("is one self-contained page under 2 MB", () => {
@@ -70,7 +76,9 @@ describe("flow report", () => {
   });
 
   it.skipIf(!CHROMIUM)("renders the pipeline's figures at a real size, and the table sorts", async () => {
-    const figs = await page.$$eval("#pipeline-section img", (is) => is.map((i) => ({ w: (i as HTMLImageElement).naturalWidth, box: i.getBoundingClientRect().width })));
+    const figs = await page.$$eval("#pipeline-section img", (is) =>
+      is.map((i) => ({ w: (i as HTMLImageElement).naturalWidth, box: i.getBoundingClientRect().width })),
+    );
     expect(figs.length).toBe(3 + 10); // three charts and a raster per stimulus type
     for (const f of figs) {
       expect(f.w).toBeGreaterThan(0);

@@ -15,7 +15,10 @@ const backends: [string, string | undefined][] = [
   ["PostgreSQL", process.env.FLOW_TEST_POSTGRES_URL],
 ];
 for (const [name, url] of backends) {
-  if (url === undefined) console.warn(`SKIPPED shared-cache tests on ${name}: no server (set FLOW_TEST_${name === "Redis" ? "REDIS" : "POSTGRES"}_URL; .ci/run starts one with test/services/start.sh)`);
+  if (url === undefined)
+    console.warn(
+      `SKIPPED shared-cache tests on ${name}: no server (set FLOW_TEST_${name === "Redis" ? "REDIS" : "POSTGRES"}_URL; .ci/run starts one with test/services/start.sh)`,
+    );
 }
 
 const objects = (dir: string) => readdirSync(join(dir, "objects")).flatMap((s) => readdirSync(join(dir, "objects", s)));
@@ -28,7 +31,8 @@ describe.each(backends)("shared cache on %s", (_name, url) => {
   it.skipIf(absent)("a second workspace restores what the first computed, without running it", async () => {
     const cache = tempDir("flow-shared-");
     const tag = `!${randomBytes(4).toString("hex")}`; // keys unique to this test run
-    const a = toyWorkspace(), b = toyWorkspace();
+    const a = toyWorkspace(),
+      b = toyWorkspace();
     const ra = await runJson(a, ...opts(cache), "--set", `suffix=${tag}`);
     expect(ra.summary.ran.length).toBe(3);
     const rb = await runJson(b, ...opts(cache), "--set", `suffix=${tag}`);
@@ -60,7 +64,9 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 70
 `,
     };
     const ws = [toyWorkspace(slow), toyWorkspace(slow), toyWorkspace(slow)];
-    const runs = await Promise.all(ws.map((w) => execa(process.execPath, [FLOW, "run", "--json", ...opts(cache), "--set", `suffix=${tag}`], { cwd: w, reject: false })));
+    const runs = await Promise.all(
+      ws.map((w) => execa(process.execPath, [FLOW, "run", "--json", ...opts(cache), "--set", `suffix=${tag}`], { cwd: w, reject: false })),
+    );
     for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
     const outputs = ws.map((w) => read(w, "out/all.txt"));
     expect(new Set(outputs).size).toBe(1);
@@ -75,7 +81,8 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 70
   it.skipIf(absent || !url)("the Allen pipeline: a colleague's workspace restores the whole example", async () => {
     const cache = tempDir("flow-shared-");
     const ex = `allen_cache=${inject("exampleCache")}`;
-    const a = pipelineWorkspace(), b = pipelineWorkspace();
+    const a = pipelineWorkspace(),
+      b = pipelineWorkspace();
     // unique keys for this run: a bin width no other test uses
     const bw = `bin_width=0.02${randomBytes(2).readUInt16BE() + 1}`;
     expect((await runJson(a, ...opts(cache), "--set", ex, "--set", bw)).code).toBe(0);

@@ -20,14 +20,22 @@ async function countingPath(dir: string, tools: string[]) {
     writeFileSync(join(dir, t), `#!/bin/sh\necho x >> ${join(dir, `${t}.count`)}\nexec ${real} "$@"\n`);
     chmodSync(join(dir, t), 0o755);
   }
-  return (t: string) => (existsSync(join(dir, `${t}.count`)) ? readFileSync(join(dir, `${t}.count`), "utf8").split("\n").filter(Boolean).length : 0);
+  return (t: string) =>
+    existsSync(join(dir, `${t}.count`))
+      ? readFileSync(join(dir, `${t}.count`), "utf8")
+          .split("\n")
+          .filter(Boolean).length
+      : 0;
 }
 
 describe.skipIf(!available)("SLURM at scale", () => {
   it("2 000 trivial nodes run in groups: far fewer sbatch calls, jobs in flight capped, one squeue per poll", async () => {
     const ws = tempDir();
     const n = 2000;
-    writeFileSync(join(ws, "pipeline.yaml"), fanOut(n).replace('    outputs: { o: "out/a/${id}.txt" }', '    outputs: { o: "out/a/${id}.txt" }\n    resources: { group_size: 250 }'));
+    writeFileSync(
+      join(ws, "pipeline.yaml"),
+      fanOut(n).replace('    outputs: { o: "out/a/${id}.txt" }', '    outputs: { o: "out/a/${id}.txt" }\n    resources: { group_size: 250 }'),
+    );
     const count = await countingPath(join(ws, "bin"), ["sbatch", "squeue"]);
     // watch the queue from outside: never more than 2 of our jobs at once
     let most = 0;
@@ -42,7 +50,9 @@ describe.skipIf(!available)("SLURM at scale", () => {
     })();
     const t0 = Date.now();
     const r = await execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--slurm-max-jobs", "2"], {
-      cwd: ws, reject: false, env: { ...process.env, PATH: `${join(ws, "bin")}:${process.env.PATH}`, FLOW_SLURM_POLL_MS: "300" },
+      cwd: ws,
+      reject: false,
+      env: { ...process.env, PATH: `${join(ws, "bin")}:${process.env.PATH}`, FLOW_SLURM_POLL_MS: "300" },
     });
     watching = false;
     await watcher;
@@ -56,6 +66,8 @@ describe.skipIf(!available)("SLURM at scale", () => {
     // one squeue per poll for all jobs: bounded by the run's length, not by the number of jobs × polls
     const polls = (Date.now() - t0) / 300;
     expect(count("squeue")).toBeLessThanOrEqual(polls + 5);
-    console.log(`SLURM scale: ${n + 1} nodes in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${sbatch} sbatch, ${count("squeue")} squeue calls, at most ${most} jobs in flight`);
+    console.log(
+      `SLURM scale: ${n + 1} nodes in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${sbatch} sbatch, ${count("squeue")} squeue calls, at most ${most} jobs in flight`,
+    );
   }, 600_000);
 });

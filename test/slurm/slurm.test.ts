@@ -19,9 +19,14 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, ${
 
 async function flowJobs(): Promise<{ id: string; name: string; state: string }[]> {
   const r = await execa("scontrol", ["show", "jobs", "-o"], { reject: false });
-  return r.stdout.split("\n").filter((l) => l.includes("JobId=")).map((l) => ({
-    id: /JobId=(\d+)/.exec(l)![1]!, name: /JobName=(\S+)/.exec(l)?.[1] ?? "", state: /JobState=(\w+)/.exec(l)?.[1] ?? "",
-  }));
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.includes("JobId="))
+    .map((l) => ({
+      id: /JobId=(\d+)/.exec(l)![1]!,
+      name: /JobName=(\S+)/.exec(l)?.[1] ?? "",
+      state: /JobState=(\w+)/.exec(l)?.[1] ?? "",
+    }));
 }
 
 async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
@@ -37,7 +42,11 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T
 describe.skipIf(!available)("SLURM executor", () => {
   it("runs the embedded example through SLURM, byte-identical to the local executor", async () => {
     const ws = pipelineWorkspace();
-    const r = await execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--jobs", "4", "--set", `allen_cache=${inject("exampleCache")}`], { cwd: ws, env, reject: false });
+    const r = await execa(
+      process.execPath,
+      [FLOW, "run", "--json", "--executor", "slurm", "--jobs", "4", "--set", `allen_cache=${inject("exampleCache")}`],
+      { cwd: ws, env, reject: false },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
     expect(summary.ran.length).toBe(64);
@@ -63,7 +72,10 @@ export default { run(ctx: any) { console.log("printed in a SLURM job by " + ctx.
     expect(a.lane).toBe(`slurm ${a.jobId}`);
     expect(a.cpuMs).toBeGreaterThanOrEqual(0); // measured inside the job, by its worker
     expect(a.maxRssMb).toBeGreaterThan(20);
-    const trace = read(ws, "t.tsv").trim().split("\n").map((l) => l.split("\t"));
+    const trace = read(ws, "t.tsv")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     const row = trace.find((x) => x[0] === "upper[name=a]")!;
     expect(row[11]).toBe("slurm");
     expect(row[12]).toBe(a.jobId);

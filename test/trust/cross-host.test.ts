@@ -25,16 +25,24 @@ describe("cross-host safety", () => {
     const ws = tempDir();
     mkdirSync(join(ws, ".flow"));
     const lock = join(ws, ".flow/lock");
-    writeFileSync(lock, JSON.stringify({ pid: 999999, host: (await import("node:os")).hostname(), start: "2026-01-01T00:00:00Z", command: "flow run" }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: 999999, host: (await import("node:os")).hostname(), start: "2026-01-01T00:00:00Z", command: "flow run" }),
+    );
     const script = join(ws, "take.ts");
-    writeFileSync(script, `import { Lock } from ${JSON.stringify(join(REPO, "engine/lock/lock.ts"))};
+    writeFileSync(
+      script,
+      `import { Lock } from ${JSON.stringify(join(REPO, "engine/lock/lock.ts"))};
 const l = new Lock(${JSON.stringify(lock)});
 const go = Number(process.argv[2]);
 while (Date.now() < go) { /* start together */ }
 try { l.acquire("race"); console.log("got"); setTimeout(() => l.release(), 1500); } catch { console.log("refused"); }
-`);
+`,
+    );
     const go = String(Date.now() + 1500);
-    const runs = await Promise.all(Array.from({ length: 8 }, () => execa(process.execPath, [join(REPO, "bin/run-ts.js"), script, go], { reject: false })));
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, () => execa(process.execPath, [join(REPO, "bin/run-ts.js"), script, go], { reject: false })),
+    );
     const said = runs.map((r) => r.stdout.trim()).sort();
     expect(said, runs.map((r) => r.stderr).join("")).toEqual(["got", ...Array(7).fill("refused")]);
     expect(existsSync(lock)).toBe(false);

@@ -21,12 +21,19 @@ describe("documented exit codes", () => {
     writeFileSync(join(ws, ".flow"), "oops");
     const r = await flow(ws, "run");
     expect(r.code).toBe(3);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^flow: ${join(ws, ".flow")}[^ ]*: cannot \\w+: (already exists \\(EEXIST\\)|a parent is not a directory \\(ENOTDIR\\))$`));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(`^flow: ${join(ws, ".flow")}[^ ]*: cannot \\w+: (already exists \\(EEXIST\\)|a parent is not a directory \\(ENOTDIR\\))$`),
+    );
   });
 
   it("2: a YAML alias bomb is refused as a pipeline error, quickly", async () => {
     const lines = ["version: 1", "a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
     lines.push("tasks: { t: { run: { argv: [/bin/true] }, outputs: { o: x } } }");
     const ws = toyWorkspace({ "pipeline.yaml": lines.join("\n") + "\n" });
     const t0 = Date.now();

@@ -15,7 +15,10 @@ describe("HDF5 errors are never silent", () => {
   it("a filter that fails (gzip level 10, domain removed from pipeline.yaml) fails stimulus_file with one line, stores nothing", async () => {
     const ws = pipelineWorkspace();
     // A user edits the domain away: the library must still refuse, loudly.
-    const yaml = readFileSync(join(REPO, "pipeline.yaml"), "utf8").replace(/(gzip_level: \{ default: 3, type: integer, minimum: 0), maximum: 9,/, "$1,");
+    const yaml = readFileSync(join(REPO, "pipeline.yaml"), "utf8").replace(
+      /(gzip_level: \{ default: 3, type: integer, minimum: 0), maximum: 9,/,
+      "$1,",
+    );
     writeFileSync(join(ws, "pipeline.yaml"), yaml);
     const cache = inject("exampleCache");
     const r = await runJson(ws, "--set", `allen_cache=${cache}`, "--set", "gzip_level=10", "--keep-going", "task=stimulus_file");
@@ -23,7 +26,9 @@ describe("HDF5 errors are never silent", () => {
     expect(r.summary.failed.length).toBe(10); // every stimulus of the example has data
     for (const f of r.summary.failed) {
       expect(f.id).toMatch(/^stimulus_file\[/);
-      expect(f.error).toMatch(/^\w+\.h5: writing \/session_\d+\/[A-Za-z0-9]+\/spike_data\/spike_data \(gzip level 10\): HDF5 error: .*filter returned failure$/);
+      expect(f.error).toMatch(
+        /^\w+\.h5: writing \/session_\d+\/[A-Za-z0-9]+\/spike_data\/spike_data \(gzip level 10\): HDF5 error: .*filter returned failure$/,
+      );
     }
     expect(r.stderr).not.toContain("HDF5-DIAG");
     const st = await statusJson(ws, "--set", `allen_cache=${cache}`, "--set", "gzip_level=10", "task=stimulus_file");
@@ -38,8 +43,9 @@ describe("HDF5 errors are never silent", () => {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]);
     try {
       mkdirSync(join(disk, "out"));
-      await expect(writeStimulusFile(join(disk, "out", "natural_scenes.h5"), cubes, { stimulus: "natural_scenes", gzip: 3, flowVersion: "t", nodeKey: "k" }))
-        .rejects.toThrow(/^natural_scenes\.h5: .*HDF5 error: /);
+      await expect(
+        writeStimulusFile(join(disk, "out", "natural_scenes.h5"), cubes, { stimulus: "natural_scenes", gzip: 3, flowVersion: "t", nodeKey: "k" }),
+      ).rejects.toThrow(/^natural_scenes\.h5: .*HDF5 error: /);
     } finally {
       execFileSync("umount", [disk]);
       rmSync(disk, { recursive: true, force: true });

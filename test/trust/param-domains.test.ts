@@ -29,7 +29,7 @@ describe("param domains", () => {
     ["width=0x10", "--set width=0x10: must be number (pipeline.yaml:3)"],
     ["width=", "--set width=: must be number (pipeline.yaml:3)"],
     ["mode=medium", '--set mode=medium: must be equal to one of the allowed values: "fast", "slow" (pipeline.yaml:5)'],
-    ["names=[a,B]", "--set names=[a,B]: names.1: must match pattern \"^[a-z]+$\" (pipeline.yaml:6)"],
+    ["names=[a,B]", '--set names=[a,B]: names.1: must match pattern "^[a-z]+$" (pipeline.yaml:6)'],
     ["plain=abc", "--set plain=abc: must be number (pipeline.yaml:7)"],
   ];
   for (const [set, msg] of cases) {
@@ -63,8 +63,11 @@ describe("param domains", () => {
     const ws = pipelineWorkspace();
     for (const [set, msg] of [
       ["gzip_level=12", /^flow: --set gzip_level=12: must be <= 9 \(pipeline\.yaml:\d+\)$/],
-      ["gzip_level=3.5", /must be integer/], ["bin_width=-1", /must be > 0/], ["bin_width=0", /must be > 0/],
-      ["bin_width=0x10", /must be number/], ["data_dir=", /--set data_dir=: must not be empty/],
+      ["gzip_level=3.5", /must be integer/],
+      ["bin_width=-1", /must be > 0/],
+      ["bin_width=0", /must be > 0/],
+      ["bin_width=0x10", /must be number/],
+      ["data_dir=", /--set data_dir=: must not be empty/],
       ["presence_ratio_minimum=1.5", /must be <= 1/],
     ] as const) {
       const r = await flow(ws, "status", "--set", set);

@@ -20,7 +20,9 @@ tasks:
     expect((await flow(ws, "status")).code).toBe(0);
     const r = await flow(ws, "run", "--set", "a=.", "--set", "b=.");
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("flow: pipeline.yaml:7 (tasks.t.outputs.o): 'out/${a}${b}/x' becomes 'out/../x', which is outside its place in the workspace; a path may leave the workspace only through a param declared 'path: true'");
+    expect(r.stderr.trim()).toBe(
+      "flow: pipeline.yaml:7 (tasks.t.outputs.o): 'out/${a}${b}/x' becomes 'out/../x', which is outside its place in the workspace; a path may leave the workspace only through a param declared 'path: true'",
+    );
     expect(existsSync(join(ws, "x"))).toBe(false);
   });
 

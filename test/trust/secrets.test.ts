@@ -14,7 +14,8 @@ const urls: [string, string | undefined][] = [
   ["Redis with requirepass", process.env.FLOW_TEST_REDIS_PASSWORD_URL],
   ["PostgreSQL with a password", process.env.FLOW_TEST_POSTGRES_PASSWORD_URL],
 ];
-for (const [name, u] of urls) if (!u) console.warn(`SKIPPED the secrets tests on ${name}: no server (.ci/run starts one with test/services/start.sh)`);
+for (const [name, u] of urls)
+  if (!u) console.warn(`SKIPPED the secrets tests on ${name}: no server (.ci/run starts one with test/services/start.sh)`);
 const redisUrl = process.env.FLOW_TEST_REDIS_PASSWORD_URL;
 const slurm = !!process.env.FLOW_TEST_SLURM && (await execa("sinfo", ["-h"], { reject: false })).exitCode === 0;
 if (!slurm) console.warn("SKIPPED the SLURM secrets test: no SLURM cluster here");
@@ -51,36 +52,40 @@ const flowIn = (ws: string, args: string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [FLOW, ...args], { cwd: ws, reject: false, env: { ...process.env, FORCE_COLOR: "0", FLOW_SLURM_POLL_MS: "300", ...env } });
 
 describe.each(urls)("a password in the cache URL (%s) is never shown or kept", (_name, url) => {
-  it.skipIf(!url)("not by run, a failing run, status --json, log, log --runs, report, a refused password; not in any file", async () => {
-    const pw = passwordOf(url!);
-    expect(pw.length).toBeGreaterThan(8);
-    const ws = toyWorkspace(failing);
-    const tag = randomBytes(3).toString("hex");
-    const printed: string[] = [];
-    const call = async (args: string[], env?: Record<string, string>) => {
-      const r = await flowIn(ws, args, env);
-      printed.push(`${r.stdout}\n${r.stderr}`); // what flow printed (not what we typed)
-      return r;
-    };
-    expect((await call(["run", "--json", "--cache-url", url!, "--set", `suffix=${tag}`])).exitCode).toBe(0);
-    expect((await call(["run", "--set", "suffix=fail", "--keep-going"], { FLOW_CACHE_URL: url! })).exitCode).toBe(1);
-    expect((await call(["status", "--json", "--cache-url", url!])).exitCode).toBe(0);
-    expect((await call(["run", "--dry-run", "--json", "--cache-url", url!])).exitCode).toBe(0);
-    expect((await call(["log", "--cache-url", url!])).exitCode).toBe(0);
-    expect((await call(["log", "--runs", "--json", "--cache-url", url!])).exitCode).toBe(0);
-    expect((await call(["log", "upper[name=a]", "--output", "--cache-url", url!])).exitCode).toBe(0);
-    expect((await call(["report", "-o", "report.html", "--cache-url", url!])).exitCode).toBe(0);
-    // a wrong password: the server refuses, and the message shows neither password
-    const wrong = url!.replace(pw, `wrong${pw.slice(5)}`);
-    const refused = await call(["status", "--cache-url", wrong]);
-    expect(refused.exitCode).toBe(3);
-    expect(refused.stderr).toContain("***@127.0.0.1");
-    const all = printed.join("\n");
-    expect(all).not.toContain(pw);
-    expect(all).not.toContain(`wrong${pw.slice(5)}`);
-    expect(all).toContain(`${url!.split(":")[0]}://***@127.0.0.1`); // the recorded command lines are there, redacted
-    expect(filesContaining(ws, pw)).toEqual([]);
-  }, 120_000);
+  it.skipIf(!url)(
+    "not by run, a failing run, status --json, log, log --runs, report, a refused password; not in any file",
+    async () => {
+      const pw = passwordOf(url!);
+      expect(pw.length).toBeGreaterThan(8);
+      const ws = toyWorkspace(failing);
+      const tag = randomBytes(3).toString("hex");
+      const printed: string[] = [];
+      const call = async (args: string[], env?: Record<string, string>) => {
+        const r = await flowIn(ws, args, env);
+        printed.push(`${r.stdout}\n${r.stderr}`); // what flow printed (not what we typed)
+        return r;
+      };
+      expect((await call(["run", "--json", "--cache-url", url!, "--set", `suffix=${tag}`])).exitCode).toBe(0);
+      expect((await call(["run", "--set", "suffix=fail", "--keep-going"], { FLOW_CACHE_URL: url! })).exitCode).toBe(1);
+      expect((await call(["status", "--json", "--cache-url", url!])).exitCode).toBe(0);
+      expect((await call(["run", "--dry-run", "--json", "--cache-url", url!])).exitCode).toBe(0);
+      expect((await call(["log", "--cache-url", url!])).exitCode).toBe(0);
+      expect((await call(["log", "--runs", "--json", "--cache-url", url!])).exitCode).toBe(0);
+      expect((await call(["log", "upper[name=a]", "--output", "--cache-url", url!])).exitCode).toBe(0);
+      expect((await call(["report", "-o", "report.html", "--cache-url", url!])).exitCode).toBe(0);
+      // a wrong password: the server refuses, and the message shows neither password
+      const wrong = url!.replace(pw, `wrong${pw.slice(5)}`);
+      const refused = await call(["status", "--cache-url", wrong]);
+      expect(refused.exitCode).toBe(3);
+      expect(refused.stderr).toContain("***@127.0.0.1");
+      const all = printed.join("\n");
+      expect(all).not.toContain(pw);
+      expect(all).not.toContain(`wrong${pw.slice(5)}`);
+      expect(all).toContain(`${url!.split(":")[0]}://***@127.0.0.1`); // the recorded command lines are there, redacted
+      expect(filesContaining(ws, pw)).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe.skipIf(!redisUrl || !slurm)("a password in the cache URL of a SLURM run", () => {
@@ -111,7 +116,10 @@ describe.skipIf(!redisUrl || !slurm)("a password in the cache URL of a SLURM run
 
 /** A node's key and output hashes, from the workspace state of the run that made it. */
 function stateOf(ws: string, id: string): { key: string; outputs: IndexEntry["outputs"] } {
-  const lines = readFileSync(join(ws, ".flow/state.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const lines = readFileSync(join(ws, ".flow/state.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   return lines.filter((l) => l.id === id).pop();
 }
 
@@ -124,7 +132,8 @@ describe.skipIf(!redisUrl)("with a lab secret, a forged index entry is refused a
     const first = toyWorkspace();
     const r = await flowIn(first, ["run", "--json", "--cache-url", redisUrl!, "--set", `suffix=${tag}`], env);
     expect(r.exitCode, r.stderr).toBe(0);
-    const a = stateOf(first, "upper[name=a]"), b = stateOf(first, "upper[name=b]");
+    const a = stateOf(first, "upper[name=a]"),
+      b = stateOf(first, "upper[name=b]");
     const forge = async (entry: IndexEntry) => {
       const kv = new Keyv<IndexEntry>({ store: new (await import("@keyv/redis")).default(redisUrl!), namespace: "flow" });
       await kv.set(a.key, entry);

@@ -22,21 +22,31 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 20
 /** Starts `flow run -j 2` in its own process group; resolves once both nodes run. */
 function start(ws: string) {
   const child = spawn(process.execPath, [FLOW, "run", "-j", "2", "-v"], { cwd: ws, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "", err = "";
+  let out = "",
+    err = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (err += d));
   const closed = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
   const running = new Promise<void>((res, rej) => {
     const t = setInterval(() => {
-      if ((out.match(/^▶ /gm) ?? []).length === 2) { clearInterval(t); setTimeout(res, 500); }
+      if ((out.match(/^▶ /gm) ?? []).length === 2) {
+        clearInterval(t);
+        setTimeout(res, 500);
+      }
     }, 50);
-    setTimeout(() => { clearInterval(t); rej(new Error(`nodes did not start: ${out}${err}`)); }, 30_000);
+    setTimeout(() => {
+      clearInterval(t);
+      rej(new Error(`nodes did not start: ${out}${err}`));
+    }, 30_000);
   });
   return { child, running, closed, output: () => ({ out, err }) };
 }
 
 describe("interrupting a run", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${signal} to the process group: exit ${code}, one line, lock released, no trace`, async () => {
       const ws = toyWorkspace({ "pipeline.yaml": yaml, "tasks/slow.ts": slow });
       const run = start(ws);
@@ -45,7 +55,9 @@ describe("interrupting a run", () => {
       process.kill(-run.child.pid!, signal);
       expect(await run.closed).toBe(code);
       const { err } = run.output();
-      expect(err.trim()).toMatch(new RegExp(`^flow: interrupted by ${signal}; 2 node\\(s\\) were running and are left stale: (slow_ts, slow_sh|slow_sh, slow_ts)$`));
+      expect(err.trim()).toMatch(
+        new RegExp(`^flow: interrupted by ${signal}; 2 node\\(s\\) were running and are left stale: (slow_ts, slow_sh|slow_sh, slow_ts)$`),
+      );
       expect(existsSync(join(ws, ".flow/lock"))).toBe(false);
       expect((await statusJson(ws)).map((n) => n.state)).toEqual(["never-run", "never-run"]);
     }, 60_000);
@@ -59,7 +71,11 @@ describe("interrupting a run", () => {
     await run.closed; // every holder of the pipes (the worker too) has exited
     const { err } = run.output();
     expect(err).not.toMatch(/Error|\n\s+at /);
-    try { process.kill(-run.child.pid!, "SIGKILL"); } catch { /* the orphaned sleep of the shell task, if still there */ }
+    try {
+      process.kill(-run.child.pid!, "SIGKILL");
+    } catch {
+      /* the orphaned sleep of the shell task, if still there */
+    }
   }, 60_000);
 
   it("--jobs 12 with one stale node: workers started and ended around it never crash the head (EPIPE)", async () => {

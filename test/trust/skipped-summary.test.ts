@@ -27,7 +27,9 @@ describe("a failure and what it skipped", () => {
     const ws = toyWorkspace({ "pipeline.yaml": yaml });
     const r = await flow(ws, "run");
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d \[1\/8\] ✘ root: \/bin\/sh failed \(exit code 3\): broken$/)]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d \[1\/8\] ✘ root: \/bin\/sh failed \(exit code 3\): broken$/),
+    ]);
     expect(r.stdout.trim().split("\n").slice(-2)).toEqual([
       "skipped because of the failure: per ×6, gather ×1 (-v lists them)",
       expect.stringMatching(/^0 ran, 0 restored, 0 up to date, 1 failed, 7 skipped in \d+\.\d s$/),

@@ -13,22 +13,30 @@ async function dagCommand(positionals: string[], values: Values, io: Io): Promis
   const names = values.tasks ? [...new Set(p.nodes.map((n) => n.task))] : p.nodes.map((n) => n.id);
   const taskOf = new Map(p.nodes.map((n) => [n.id, n.task]));
   const label = (id: string) => (values.tasks ? taskOf.get(id)! : id);
-  for (const [id, ds] of p.deps) for (const d of ds) {
-    const a = label(d), b = label(id);
-    if (a !== b) edges.add(`${a}\u0000${b}`);
-  }
+  for (const [id, ds] of p.deps)
+    for (const d of ds) {
+      const a = label(d),
+        b = label(id);
+      if (a !== b) edges.add(`${a}\u0000${b}`);
+    }
   const ids = new Map(names.map((n, i) => [n, `n${i}`]));
   if (fmt === "json") {
     io.out(JSON.stringify({ nodes: names, edges: [...edges].map((e) => e.split("\u0000")) }) + "\n");
   } else if (fmt === "dot") {
     io.out("digraph flow {\n  rankdir=LR;\n  node [shape=box];\n");
     for (const n of names) io.out(`  ${ids.get(n)} [label=${JSON.stringify(n)}];\n`);
-    for (const e of edges) { const [a, b] = e.split("\u0000"); io.out(`  ${ids.get(a!)} -> ${ids.get(b!)};\n`); }
+    for (const e of edges) {
+      const [a, b] = e.split("\u0000");
+      io.out(`  ${ids.get(a!)} -> ${ids.get(b!)};\n`);
+    }
     io.out("}\n");
   } else {
     io.out("flowchart LR\n");
     for (const n of names) io.out(`  ${ids.get(n)}["${n.replace(/"/g, "#quot;")}"]\n`);
-    for (const e of edges) { const [a, b] = e.split("\u0000"); io.out(`  ${ids.get(a!)} --> ${ids.get(b!)}\n`); }
+    for (const e of edges) {
+      const [a, b] = e.split("\u0000");
+      io.out(`  ${ids.get(a!)} --> ${ids.get(b!)}\n`);
+    }
   }
   return 0;
 }

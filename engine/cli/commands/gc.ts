@@ -24,7 +24,8 @@ const hashesOf = (o: OutputHashes) => Object.values(o).flatMap((x) => (typeof x 
 async function gcCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file } = splitFile(positionals);
   const keepRuns = Number(str(values, "keep-runs") ?? 3);
-  if (!Number.isInteger(keepRuns) || keepRuns < 0) throw new FlowError("usage", `--keep-runs ${str(values, "keep-runs")}: expected a whole number ≥ 0`);
+  if (!Number.isInteger(keepRuns) || keepRuns < 0)
+    throw new FlowError("usage", `--keep-runs ${str(values, "keep-runs")}: expected a whole number ≥ 0`);
   const { pipeline, ws } = await openContext({ ...common(values), file });
   const shared = !!(str(values, "cache-url") ?? process.env.FLOW_CACHE_URL) || relative(pipeline.root, ws.cacheDir).startsWith("..");
   const olderThan = str(values, "older-than") ?? (shared ? "30d" : undefined);
@@ -40,7 +41,8 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
       const keys = new Set<string>();
       const ids = runIds(join(ws.flowDir, "runs"));
       for (const id of keepRuns ? ids.slice(-keepRuns) : []) {
-        for (const n of readRun(join(ws.flowDir, "runs"), id)?.nodes ?? []) if (n.key && (n.outcome === "ran" || n.outcome === "restored")) keys.add(n.key);
+        for (const n of readRun(join(ws.flowDir, "runs"), id)?.nodes ?? [])
+          if (n.key && (n.outcome === "ran" || n.outcome === "restored")) keys.add(n.key);
       }
       // 2. every index entry: kept, young enough to keep, or to go
       const drop: string[] = [];
@@ -52,13 +54,25 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
         if (keys.has(k) || young) hs.forEach((h) => keep.add(h));
       }
       // 3. objects nothing keeps (and older than --older-than, by their own time)
-      let removed = 0, bytes = 0, kept = 0;
+      let removed = 0,
+        bytes = 0,
+        kept = 0;
       const gone = new Set<string>();
       for (const h of [...ws.objects.list()]) {
-        if (keep.has(h)) { kept++; continue; }
+        if (keep.has(h)) {
+          kept++;
+          continue;
+        }
         let st;
-        try { st = statSync(ws.objects.path(h)); } catch { continue; }
-        if (now - st.mtimeMs < minAgeMs) { kept++; continue; }
+        try {
+          st = statSync(ws.objects.path(h));
+        } catch {
+          continue;
+        }
+        if (now - st.mtimeMs < minAgeMs) {
+          kept++;
+          continue;
+        }
         bytes += st.size;
         removed++;
         gone.add(h);
@@ -71,13 +85,23 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
       if (!dry) for (const k of drop) await ws.index.delete(k);
       const strays = dry ? 0 : ws.objects.sweepStrays();
       const res = {
-        dryRun: dry, removedObjects: removed, removedBytes: bytes, keptObjects: kept, removedEntries: drop.length, keptEntries: entries - drop.length,
-        removedTempFiles: strays, keepRuns, olderThan: olderThan ?? null, shared,
+        dryRun: dry,
+        removedObjects: removed,
+        removedBytes: bytes,
+        keptObjects: kept,
+        removedEntries: drop.length,
+        keptEntries: entries - drop.length,
+        removedTempFiles: strays,
+        keepRuns,
+        olderThan: olderThan ?? null,
+        shared,
       };
       if (values.json) io.out(JSON.stringify(res) + "\n");
       else {
         const verb = dry ? "would remove" : "removed";
-        io.out(`gc: ${verb} ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB) and ${drop.length} index entr${drop.length === 1 ? "y" : "ies"}${dry ? "" : `, ${strays} temp file(s)`}; kept ${kept} object(s): this workspace's outputs, the last ${keepRuns} run(s)${olderThan ? `, and anything younger than ${olderThan}${shared && str(values, "older-than") === undefined ? " (a shared cache: colleagues' results)" : ""}` : ""}\n`);
+        io.out(
+          `gc: ${verb} ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB) and ${drop.length} index entr${drop.length === 1 ? "y" : "ies"}${dry ? "" : `, ${strays} temp file(s)`}; kept ${kept} object(s): this workspace's outputs, the last ${keepRuns} run(s)${olderThan ? `, and anything younger than ${olderThan}${shared && str(values, "older-than") === undefined ? " (a shared cache: colleagues' results)" : ""}` : ""}\n`,
+        );
       }
     } finally {
       ws.lock.release();
@@ -91,7 +115,8 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
 export const gc: CommandSpec = {
   name: "gc",
   summary: "free cache space: keep this workspace's outputs and the last runs",
-  description: "Removes cache objects and index entries that neither this workspace's current outputs nor the last K runs (--keep-runs, default 3) use, and temp files left by killed writers. --older-than 30d also keeps anything younger; on a shared cache (--cache-url, or a cache folder outside the workspace) that is the default, so colleagues' recent results stay. --dry-run says what would go.",
+  description:
+    "Removes cache objects and index entries that neither this workspace's current outputs nor the last K runs (--keep-runs, default 3) use, and temp files left by killed writers. --older-than 30d also keeps anything younger; on a shared cache (--cache-url, or a cache folder outside the workspace) that is the default, so colleagues' recent results stay. --dry-run says what would go.",
   args: "[file]",
   options: [
     { flags: "--keep-runs <k>", description: "keep what the last K runs produced or restored (default 3)" },

@@ -30,7 +30,8 @@ async function invalidateCommand(positionals: string[], values: Values, io: Io):
 export const invalidate: CommandSpec = {
   name: "invalidate",
   summary: "force nodes (and their dependents) to re-run",
-  description: "Marks the matching nodes and everything downstream of them stale; the next run\nrecomputes them even though the cache has their keys. Selectors: key=value on a\nnode's foreach values, task=<id>; several AND together.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
+  description:
+    "Marks the matching nodes and everything downstream of them stale; the next run\nrecomputes them even though the cache has their keys. Selectors: key=value on a\nnode's foreach values, task=<id>; several AND together.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
   args: "[file] selector…",
   options: [],
   run: invalidateCommand,

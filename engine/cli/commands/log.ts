@@ -21,7 +21,14 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
     const { sels, targets } = parseArgsToSelection(rest);
     checkSelectorKeys(pipeline.nodes, sels);
     // targets (node ids, output paths) name nodes of the current graph
-    const ids = targets.length ? new Set(selectFromArgs(pipeline.nodes, targets.map((t) => t.target)).map((n) => n.id)) : undefined;
+    const ids = targets.length
+      ? new Set(
+          selectFromArgs(
+            pipeline.nodes,
+            targets.map((t) => t.target),
+          ).map((n) => n.id),
+        )
+      : undefined;
     const match = (node: string, task: string, vars: Record<string, string>) =>
       (!ids || ids.has(node)) && sels.every((s) => (s.key === "task" ? task === s.value : vars[s.key] === s.value));
 
@@ -31,7 +38,11 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
       const inRun = runArg ? new Set(loadRun(runsDir, runArg).nodes.map((n) => n.key)) : undefined;
       const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
       const last = new Map(recs.map((r) => [r.node, r]));
-      if (last.size === 0) throw new FlowError("selector-invalid", `no executed node matches ${rest.join(" ") || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`);
+      if (last.size === 0)
+        throw new FlowError(
+          "selector-invalid",
+          `no executed node matches ${rest.join(" ") || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`,
+        );
       for (const r of last.values()) {
         const text = readTaskOutput(ws.cacheDir, r.key);
         if (last.size > 1 || values.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
@@ -51,15 +62,18 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
     }
     const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars));
     if (values.json) io.out(JSON.stringify(recs) + "\n");
-    else for (const r of recs) {
-      const ms = Date.parse(r.end) - Date.parse(r.start);
-      io.out(`${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`);
-      if (values.verbose) {
-        for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
-        for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
+    else
+      for (const r of recs) {
+        const ms = Date.parse(r.end) - Date.parse(r.start);
+        io.out(
+          `${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`,
+        );
+        if (values.verbose) {
+          for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
+          for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
+        }
+        if (r.error) io.out(`    error: ${r.error}\n`);
       }
-      if (r.error) io.out(`    error: ${r.error}\n`);
-    }
     return 0;
   } finally {
     await ws.close();
@@ -71,7 +85,10 @@ function loadRun(dir: string, want: string): RunInfo {
   const run = id ? readRun(dir, id) : undefined;
   if (!run) {
     const ids = runIds(dir);
-    throw new FlowError("selector-invalid", `--run ${want}: no such run${ids.length ? ` (runs: last, last~1, … or an id such as ${ids[ids.length - 1]}; see flow log --runs)` : " (no run recorded yet)"}`);
+    throw new FlowError(
+      "selector-invalid",
+      `--run ${want}: no such run${ids.length ? ` (runs: last, last~1, … or an id such as ${ids[ids.length - 1]}; see flow log --runs)` : " (no run recorded yet)"}`,
+    );
   }
   return run;
 }
@@ -79,21 +96,22 @@ function loadRun(dir: string, want: string): RunInfo {
 function describeRun(r: RunInfo): string {
   const c = r.end?.counts;
   const status = r.end ? r.end.status : "no end recorded (killed, or still running)";
-  const counts = c ? `${c.ran} ran, ${c.restored} restored, ${c.upToDate} up to date, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}` : `${r.nodes.length} nodes recorded`;
+  const counts = c
+    ? `${c.ran} ran, ${c.restored} restored, ${c.upToDate} up to date, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}`
+    : `${r.nodes.length} nodes recorded`;
   const wall = r.end ? secs(r.end.wallMs) : "?";
   return `${r.header.id}  ${status.padEnd(11)} ${wall.padStart(8)}  ${counts}  ${r.header.executor}  flow ${r.header.argv.join(" ")}`;
 }
 
 function nodeLine(n: RunNode): string {
-  const usage = [
-    `cpu ${opt(n.cpuMs, (x) => secs(x))}`, `rss ${opt(n.maxRssMb, (x) => `${x} MB`)}`,
-    ...(n.lane ? [n.lane] : []),
-  ].join("  ");
+  const usage = [`cpu ${opt(n.cpuMs, (x) => secs(x))}`, `rss ${opt(n.maxRssMb, (x) => `${x} MB`)}`, ...(n.lane ? [n.lane] : [])].join("  ");
   return `  ${n.outcome.padEnd(9)} ${n.id}  ${secs(n.ms)}  ${usage}${n.error ? `\n    error: ${n.error}` : ""}\n`;
 }
 
 function listRuns(dir: string, io: Io, json: boolean): number {
-  const runs = runIds(dir).map((id) => readRun(dir, id)).filter((r): r is RunInfo => !!r);
+  const runs = runIds(dir)
+    .map((id) => readRun(dir, id))
+    .filter((r): r is RunInfo => !!r);
   if (json) io.out(JSON.stringify(runs.map((r) => ({ ...r.header, end: r.end, nodes: r.nodes.length }))) + "\n");
   else if (runs.length === 0) io.out("no run recorded yet\n");
   else for (const r of runs) io.out(`${describeRun(r)}\n`);

@@ -38,7 +38,8 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
       let usage: NodeResultFile["usage"];
       if (!node || !st) error = `no node ${spec.node} in ${spec.pipeline}`;
       else if (!st.key) error = `inputs not ready: ${st.reasons.join("; ")}`;
-      else if (st.key !== spec.key) error = `the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
+      else if (st.key !== spec.key)
+        error = `the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
       else {
         const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${spec.node}: ${line}\n`), spec.run);
         usage = r.usage;

@@ -30,31 +30,59 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
     const tty = io.isTTY && !values.json ? new TtyReporter(io.out, plain) : undefined;
     // --json keeps stdout for the summary; failures and warnings still go to stderr
     const logger: Logger = values.json
-      ? { emit: (e) => { if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e); } }
-      : tty ?? plain;
+      ? {
+          emit: (e) => {
+            if ((e.type === "node-done" && e.outcome === "failed") || e.type === "warn") plain.emit(e);
+          },
+        }
+      : (tty ?? plain);
     const kind = str(values, "executor") ?? "local";
     const maxJobs = str(values, "slurm-max-jobs") === undefined ? jobs : Number(str(values, "slurm-max-jobs"));
-    if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new FlowError("usage", `--slurm-max-jobs ${str(values, "slurm-max-jobs")}: expected a whole number ≥ 1`);
+    if (!Number.isInteger(maxJobs) || maxJobs < 1)
+      throw new FlowError("usage", `--slurm-max-jobs ${str(values, "slurm-max-jobs")}: expected a whole number ≥ 1`);
     if (kind !== "local" && kind !== "slurm") throw new FlowError("usage", `--executor ${kind}: expected local or slurm`);
-    const executor: Executor = kind === "local" ? new LocalExecutor() : new SlurmExecutor({
-      root: pipeline.root, pipeline: pipeline.file, sets: parseSets(list(values, "set")),
-      cacheDir: ws.cacheDir, cacheUrl: str(values, "cache-url") ?? process.env.FLOW_CACHE_URL,
-      partition: str(values, "slurm-partition"), opts: list(values, "slurm-opt"),
-      pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
-      maxJobs,
-    });
+    const executor: Executor =
+      kind === "local"
+        ? new LocalExecutor()
+        : new SlurmExecutor({
+            root: pipeline.root,
+            pipeline: pipeline.file,
+            sets: parseSets(list(values, "set")),
+            cacheDir: ws.cacheDir,
+            cacheUrl: str(values, "cache-url") ?? process.env.FLOW_CACHE_URL,
+            partition: str(values, "slurm-partition"),
+            opts: list(values, "slurm-opt"),
+            pollMs: process.env.FLOW_SLURM_POLL_MS ? Number(process.env.FLOW_SLURM_POLL_MS) : undefined,
+            maxJobs,
+          });
     // SLURM: enough nodes in hand to fill every job slot with a whole group
-    const inFlight = executor instanceof SlurmExecutor
-      ? executor.capacity(pipeline.nodes.map((n) => n.resources?.group_size ?? 1))
-      : jobs;
+    const inFlight = executor instanceof SlurmExecutor ? executor.capacity(pipeline.nodes.map((n) => n.resources?.group_size ?? 1)) : jobs;
     const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
     const runsDir = join(ws.flowDir, "runs");
-    const history = new RunLog(runsDir, {
-      type: "run", id: newRunId(), start: new Date().toISOString(), argv: commandLine(positionals, values),
-      pipeline: pipeline.file, params: pipeline.params, executor: kind, jobs: inFlight, host: hostname(), flowVersion: FLOW_VERSION,
-    }, (id) => byId.get(id));
+    const history = new RunLog(
+      runsDir,
+      {
+        type: "run",
+        id: newRunId(),
+        start: new Date().toISOString(),
+        argv: commandLine(positionals, values),
+        pipeline: pipeline.file,
+        params: pipeline.params,
+        executor: kind,
+        jobs: inFlight,
+        host: hostname(),
+        flowVersion: FLOW_VERSION,
+      },
+      (id) => byId.get(id),
+    );
     const running = new Set<string>();
-    const seen = { ran: [] as string[], restored: [] as string[], upToDate: [] as string[], failed: [] as { id: string; error: string }[], skipped: [] as string[] };
+    const seen = {
+      ran: [] as string[],
+      restored: [] as string[],
+      upToDate: [] as string[],
+      failed: [] as { id: string; error: string }[],
+      skipped: [] as string[],
+    };
     const t0 = Date.now();
     const track: Logger = {
       emit: (e) => {
@@ -78,11 +106,18 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
       history.finish(seen, "interrupted", Date.now() - t0);
       return executor.close();
     });
-    describeInterrupt(() => running.size
-      ? `${running.size} node(s) were running and are left stale: ${[...running].slice(0, 5).join(", ")}${running.size > 5 ? ", …" : ""}`
-      : "no node was running");
+    describeInterrupt(() =>
+      running.size
+        ? `${running.size} node(s) were running and are left stale: ${[...running].slice(0, 5).join(", ")}${running.size > 5 ? ", …" : ""}`
+        : "no node was running",
+    );
     try {
-      const s = await runPipeline(pipeline, ws, executor, track, { jobs: inFlight, keepGoing: !!values["keep-going"], selection, run: history.header.id });
+      const s = await runPipeline(pipeline, ws, executor, track, {
+        jobs: inFlight,
+        keepGoing: !!values["keep-going"],
+        selection,
+        run: history.header.id,
+      });
       history.finish(s, s.failed.length || s.skipped.length ? "failed" : "ok", s.wallMs);
       // the trace: always kept beside the run record, and where --trace says
       const rec = readRun(runsDir, history.header.id);
@@ -93,7 +128,9 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
       }
       tty?.stop();
       if (values.json) {
-        io.out(JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n");
+        io.out(
+          JSON.stringify({ ran: s.ran, restored: s.restored, upToDate: s.upToDate, failed: s.failed, skipped: s.skipped, wallMs: s.wallMs }) + "\n",
+        );
       } else {
         io.out(`${formatSummary(s, !!values.verbose)}\n`);
       }
@@ -109,8 +146,13 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
   }
 }
 
-async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipeline"], ws: Awaited<ReturnType<typeof openContext>>["ws"],
-  selection: Set<string> | undefined, io: Io, json: boolean): Promise<number> {
+async function dryRun(
+  pipeline: Awaited<ReturnType<typeof openContext>>["pipeline"],
+  ws: Awaited<ReturnType<typeof openContext>>["ws"],
+  selection: Set<string> | undefined,
+  io: Io,
+  json: boolean,
+): Promise<number> {
   const planner = new Planner(pipeline, ws);
   const wanted = selection ? pipeline.dag.closureUp(selection) : undefined;
   const plan: { id: string; action: string; reasons: string[] }[] = [];
@@ -122,7 +164,9 @@ async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipelin
   }
   if (json) io.out(JSON.stringify(plan) + "\n");
   else {
-    for (const p of plan) if (p.action !== "up-to-date") io.out(`${p.action === "run" ? "would run    " : "would restore"} ${p.id}${p.reasons.length ? `  (${p.reasons.join("; ")})` : ""}\n`);
+    for (const p of plan)
+      if (p.action !== "up-to-date")
+        io.out(`${p.action === "run" ? "would run    " : "would restore"} ${p.id}${p.reasons.length ? `  (${p.reasons.join("; ")})` : ""}\n`);
     const count = (a: string) => plan.filter((p) => p.action === a).length;
     io.out(`dry run: ${count("run")} to run, ${count("restore")} to restore, ${count("up-to-date")} up to date\n`);
   }
@@ -132,7 +176,8 @@ async function dryRun(pipeline: Awaited<ReturnType<typeof openContext>>["pipelin
 export const run: CommandSpec = {
   name: "run",
   summary: "run what is stale (restore what the cache has)",
-  description: "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
+  description:
+    "Runs the stale nodes in dependency order, N at a time; restores what the cache has.\nWith selectors (key=value, task=<id>), only the matching nodes and what they need.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
   args: "[file] [selector…]",
   options: [
     { flags: "-j, --jobs <n>", description: "parallel nodes (default: one per core, at most one per 2 GB of memory)" },
@@ -141,9 +186,20 @@ export const run: CommandSpec = {
     { flags: "--executor <local|slurm>", description: "where nodes run (default local: worker processes here)" },
     { flags: "--slurm-partition <p>", description: "sbatch --partition" },
     { flags: "--slurm-opt <option>", description: 'an extra sbatch option, e.g. "--mem=8G" (repeatable)', repeat: true },
-    { flags: "--link <copy|hardlink|reflink>", description: "how outputs come out of the cache: verified copies (default), hard links to the read-only objects (stored once; never edit such an output in place), or copy-on-write clones (env FLOW_LINK)" },
-    { flags: "--trace <file.tsv>", description: "also write the run's trace here (node, task, params, state, start, end, wall, cpu, peak RSS, bytes, executor, job id); it is always kept in .flow/runs/" },
-    { flags: "--slurm-max-jobs <n>", description: "SLURM jobs in flight at most (default: --jobs); a task's resources.group_size nodes share one job" },
+    {
+      flags: "--link <copy|hardlink|reflink>",
+      description:
+        "how outputs come out of the cache: verified copies (default), hard links to the read-only objects (stored once; never edit such an output in place), or copy-on-write clones (env FLOW_LINK)",
+    },
+    {
+      flags: "--trace <file.tsv>",
+      description:
+        "also write the run's trace here (node, task, params, state, start, end, wall, cpu, peak RSS, bytes, executor, job id); it is always kept in .flow/runs/",
+    },
+    {
+      flags: "--slurm-max-jobs <n>",
+      description: "SLURM jobs in flight at most (default: --jobs); a task's resources.group_size nodes share one job",
+    },
   ],
   run: runCommand,
 };

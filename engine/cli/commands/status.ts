@@ -48,7 +48,8 @@ async function statusCommand(positionals: string[], values: Values, io: Io): Pro
 export const status: CommandSpec = {
   name: "status",
   summary: "every node's state, and why it is stale",
-  description: "Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,\nnever-run — and, for the others, why. Reads no input file whose size and mtime are\nunchanged. On a fresh clone, says what `flow run` would prepare first.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
+  description:
+    "Every node's state — up-to-date, restorable (outputs missing but in the cache), stale,\nnever-run — and, for the others, why. Reads no input file whose size and mtime are\nunchanged. On a fresh clone, says what `flow run` would prepare first.\n\nSelectors: key=value (stimulus=dot_motion, task=bin; several narrow together), or\ntargets: a node id (\'bin[session=1,stimulus=flashes]\'), an output path or a folder\nof outputs (data/02_stimulus_types/flashes.h5; several add up).",
   args: "[file] [selector…]",
   options: [],
   run: statusCommand,
