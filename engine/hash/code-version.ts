@@ -5,7 +5,10 @@
 // editing the engine must not make every node of every pipeline stale; a change of its
 // semantics is a deliberate salt in the key (plan.ts, `v`).
 // For a shell task: its argv template plus the files it lists under `code:`.
-import { readFileSync, existsSync, realpathSync } from "node:fs";
+// A JavaScript/TypeScript file is hashed as esbuild prints it with comments, whitespace
+// and types stripped: editing a comment or reformatting leaves its nodes up to date.
+import { readFileSync, existsSync, realpathSync, mkdirSync, writeFileSync, renameSync } from "node:fs";
+import { transformSync } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve, relative, sep } from "node:path";
 import { canonical, sha256 } from "./canonical.js";
@@ -57,6 +60,51 @@ export function moduleClosure(entry: string): string[] {
   return [...seen].sort();
 }
 
+// Normalised hashes are kept by raw content hash (esbuild's first call starts its
+// service process, ~0.4 s; a cache hit needs none): `flow status` stays fast.
+const CODE_CACHE = fileURLToPath(new URL("../../node_modules/.cache/flow-code/", import.meta.url));
+const NORMALISE = "code-v1"; // bump when the normalisation changes
+
+/** The hash of what a source file does: its code without comments, formatting or types. */
+export function codeHash(file: string): string {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    return "missing";
+  }
+  if (!/\.(ts|mts|js|mjs)$/.test(file)) return sha256(text);
+  const raw = sha256(text);
+  const cached = `${CODE_CACHE}${raw}`;
+  try {
+    return readFileSync(cached, "utf8");
+  } catch {
+    /* not normalised yet */
+  }
+  let h: string;
+  try {
+    const out = transformSync(text.toString("utf8"), {
+      loader: file.endsWith("ts") ? "ts" : "js",
+      format: "esm",
+      target: "esnext",
+      minifyWhitespace: true,
+      legalComments: "none",
+    }).code;
+    h = sha256(`${NORMALISE}\0${out}`);
+  } catch {
+    return raw; // does not parse: the task will say why when it runs
+  }
+  try {
+    mkdirSync(CODE_CACHE, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, h);
+    renameSync(tmp, cached);
+  } catch {
+    /* a read-only install: compute again next time */
+  }
+  return h;
+}
+
 /** A task's code version, its files (relative to the root) and each file's hash. */
 export interface CodeVersion {
   version: string;
@@ -81,7 +129,7 @@ export class CodeVersions {
   private compute(run: RunSpec) {
     const files = "module" in run ? moduleClosure(resolve(this.root, run.module)) : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
     // Paths are recorded relative to the root so that a moved checkout keeps its keys.
-    const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? sha256(readFileSync(f)) : "missing"]);
+    const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? codeHash(f) : "missing"]);
     const version = sha256(canonical({ run: "module" in run ? { module: run.module } : { argv: run.argv }, files: parts }));
     return { version, files: files.map((f) => relative(this.root, f)), hashes: Object.fromEntries(parts) as Record<string, string> };
   }

@@ -40,6 +40,24 @@ describe("task code version", () => {
     expect(read(ws, "out/first.txt")).toBe("first v2");
   });
 
+  it("editing a comment or reformatting a task leaves its nodes up to date; editing its code does not", async () => {
+    const ws = toyWorkspace(files);
+    await runJson(ws);
+    // comments, blank lines, indentation and a type annotation: no code changes
+    write(ws, {
+      "tasks/helper.ts": `// the tag every first output carries\n\nexport   const tag: string =\n    "v1"; /* same value */\n`,
+      "tasks/second.ts": files["tasks/second.ts"].replace("export default", "// the second task\nexport  default"),
+    });
+    const st = await statusJson(ws);
+    expect(st.map((n) => [n.id, n.state])).toEqual([
+      ["first", "up-to-date"],
+      ["second", "up-to-date"],
+    ]);
+    expect((await runJson(ws)).summary.ran).toEqual([]);
+    write(ws, { "tasks/helper.ts": `// the tag every first output carries\nexport const tag: string = "v1".toUpperCase();\n` });
+    expect((await statusJson(ws)).find((n) => n.id === "first")).toMatchObject({ state: "stale", reasons: ["task code changed: tasks/helper.ts"] });
+  });
+
   it("a type-only import carries no code", async () => {
     const ws = toyWorkspace(files);
     await runJson(ws);
