@@ -4,10 +4,10 @@
 // Both must give identical tensors.
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { Nwb } from "../tasks/nwb/open.js";
-import { readUnits, forEachUnitSpikes } from "../tasks/nwb/units.js";
-import { binUnit, edgeOffsets, nBinsFor, type BinSpec } from "../tasks/bin.js";
-import { packedLength } from "../tasks/lib/cube.js";
+import { Nwb } from "../tasks/formats/nwb/open.js";
+import { readUnits, forEachUnitSpikes } from "../tasks/formats/nwb/read-units.js";
+import { binUnit, edgeOffsets, nBinsFor, type BinSpec } from "../tasks/science/binning.js";
+import { packedLength } from "../tasks/formats/cube.js";
 import { ensureCache, table, s, WORK } from "./lib.js";
 import type { KeptPresentations } from "../tasks/steps/clean.js";
 

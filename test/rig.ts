@@ -95,7 +95,7 @@ tasks:
 
 /** An HDF5 file that claims to be NWB 2.2.2 but has only /intervals (no /units). */
 export async function writeNwbWithoutUnits(path: string) {
-  const { h5, withFrozenClock } = await import("../tasks/lib/h5.js");
+  const { h5, withFrozenClock } = await import("../tasks/formats/h5.js");
   const lib = await h5();
   withFrozenClock(() => {
     const f = new lib.File(path, "w");

@@ -1,16 +1,16 @@
 // Per session × stimulus: the binary spike tensor per structure (presentation × unit ×
 // bin), running speed and pupil/gaze interpolated at the bin centres. Writes a cube
-// (tasks/lib/cube.ts); the per-stimulus node turns cubes into HDF5.
+// (tasks/formats/cube.ts); the per-stimulus node turns cubes into HDF5.
 import { defineTask, TaskError } from "#flow/task";
-import { Nwb } from "../nwb/open.js";
-import { forEachUnitSpikes } from "../nwb/units.js";
-import { readRunningSpeed, readScreenGaze, GAZE_COLUMNS } from "../nwb/behaviour.js";
-import { readJson } from "../lib/json.js";
-import { writeCube, packedLength } from "../lib/cube.js";
-import { interpSorted } from "../lib/interp.js";
-import { binUnit, binCentres, edgeOffsets, nBinsFor, type BinSpec } from "../bin.js";
-import { isMovie } from "../clean.js";
-import { stimulusType } from "../stimuli.js";
+import { Nwb } from "../formats/nwb/open.js";
+import { forEachUnitSpikes } from "../formats/nwb/read-units.js";
+import { readRunningSpeed, readScreenGaze, GAZE_COLUMNS } from "../formats/nwb/behaviour.js";
+import { readJson } from "../formats/json.js";
+import { writeCube, packedLength } from "../formats/cube.js";
+import { interpSorted } from "../science/interpolation.js";
+import { binUnit, binCentres, edgeOffsets, nBinsFor, type BinSpec } from "../science/binning.js";
+import { isMovie } from "../science/cleaning.js";
+import { stimulusType } from "../science/stimulus-types.js";
 import type { KeptPresentations } from "./clean.js";
 import type { SessionUnits } from "./units.js";
 

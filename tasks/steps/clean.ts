@@ -4,10 +4,10 @@
 // sessions together, which is why this node is not per session.
 import { writeFileSync } from "node:fs";
 import { defineTask, TaskError } from "#flow/task";
-import { readJson, writeJson } from "../lib/json.js";
-import { toCsv, type Cell as CsvCell } from "../lib/pyfmt.js";
-import { mergeWholeMovies, medianFilter, removeBlanks, type Row } from "../clean.js";
-import { stimulusTypes, relevantBySource } from "../stimuli.js";
+import { readJson, writeJson } from "../formats/json.js";
+import { toCsv, type Cell as CsvCell } from "../formats/pyfmt.js";
+import { mergeWholeMovies, medianFilter, removeBlanks, type Row } from "../science/cleaning.js";
+import { stimulusTypes, relevantBySource } from "../science/stimulus-types.js";
 import type { SessionPresentations } from "./presentations.js";
 
 export interface KeptPresentations {

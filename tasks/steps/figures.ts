@@ -4,9 +4,9 @@
 // structure's PSTH — all labelled from the data (bin width, structures), never assumed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { defineTask } from "#flow/task";
-import { parseCsv } from "../lib/pyfmt.js";
-import { readCube, readCubeHeader } from "../lib/cube.js";
-import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../figures.js";
+import { parseCsv } from "../formats/pyfmt.js";
+import { readCube, readCubeHeader } from "../formats/cube.js";
+import { barChart, pairedBarChart, rasterFigure, type RasterPanel } from "../formats/charts.js";
 
 const UNITS_SHOWN = 2,
   TRIALS_SHOWN = 30,

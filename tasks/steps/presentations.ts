@@ -1,9 +1,9 @@
 // Per session: the AllenSDK stimulus_presentations table, minus the stimulus names the
 // dataset never uses (spontaneous, shuffled movies, invalid presentations).
 import { defineTask, TaskError } from "#flow/task";
-import { Nwb } from "../nwb/open.js";
-import { readPresentations, type Presentation } from "../nwb/presentations.js";
-import { writeJson } from "../lib/json.js";
+import { Nwb } from "../formats/nwb/open.js";
+import { readPresentations, type Presentation } from "../formats/nwb/read-presentations.js";
+import { writeJson } from "../formats/json.js";
 
 export interface SessionPresentations {
   session: number;

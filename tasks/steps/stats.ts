@@ -2,8 +2,8 @@
 // of presentations and units, and whether the session has pupil data.
 import { writeFileSync } from "node:fs";
 import { defineTask } from "#flow/task";
-import { readCubeHeader } from "../lib/cube.js";
-import { toCsv, type Cell } from "../lib/pyfmt.js";
+import { readCubeHeader } from "../formats/cube.js";
+import { toCsv, type Cell } from "../formats/pyfmt.js";
 
 export default defineTask({
   inputs: { cubes: "files" },

@@ -1,7 +1,7 @@
 // Per stimulus type: <data_dir>/02_stimulus_types/<stimulus>.h5 from every session's
 // cube; with `structure_prefix` set, the natural-visual subset (03_…) instead.
 import { defineTask } from "#flow/task";
-import { writeStimulusFile } from "../netcdf.js";
+import { writeStimulusFile } from "../formats/netcdf.js";
 
 export default defineTask({
   inputs: { cubes: "files" },

@@ -1,9 +1,9 @@
 // Per session: every unit with AllenSDK's default-filter verdict, its structure and
 // its place in AllenSDK's unit order.
 import { defineTask, TaskError } from "#flow/task";
-import { Nwb } from "../nwb/open.js";
-import { readUnits, type UnitInfo } from "../nwb/units.js";
-import { writeJson } from "../lib/json.js";
+import { Nwb } from "../formats/nwb/open.js";
+import { readUnits, type UnitInfo } from "../formats/nwb/read-units.js";
+import { writeJson } from "../formats/json.js";
 
 export interface SessionUnits {
   session: number;

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync, rmSync, existsSync, renameSync } from "node:f
 import { join } from "node:path";
 import { buildSession, type SessionModel, type SessionSpec } from "./session.js";
 import { writeSessionNwb } from "./write-nwb.js";
-import { toCsv, type Cell } from "../lib/pyfmt.js";
+import { toCsv, type Cell } from "../formats/pyfmt.js";
 import { tempSibling } from "#flow/task";
 
 export type CacheScale = "example" | "full" | "many";

@@ -2,7 +2,7 @@
 // (docs/allen-nwb-layout.md §2–3): typed-object attributes, vlen strings, int64 ids,
 // ragged columns with object references, soft-linked timestamps, one TimeIntervals
 // group per stimulus name.
-import { h5, withFrozenClock, i64, type H5Group, type H5File } from "../lib/h5.js";
+import { h5, withFrozenClock, i64, type H5Group, type H5File } from "../formats/h5.js";
 import { Rng } from "./rng.js";
 import { FLOAT_COLUMNS, STRING_COLUMNS, type StimRow } from "./stimuli.js";
 import type { SessionModel } from "./session.js";

@@ -38,4 +38,11 @@ describe("the engine/tasks boundary", () => {
     expect(bad).toEqual([]);
     expect(through).toBeGreaterThan(10);
   });
+
+  it("tasks/ shows the rule: steps, science, formats, commands, synth — and no file name at two places", () => {
+    const files = tsFiles(join(REPO, "tasks")).map((f) => relative(join(REPO, "tasks"), f));
+    expect(new Set(files.map((f) => f.split("/")[0]))).toEqual(new Set(["steps", "science", "formats", "commands", "synth"]));
+    const names = files.map((f) => f.split("/").pop()!);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
 });

@@ -70,7 +70,7 @@ describe("task code version", () => {
     const { CodeVersions } = await import("../../engine/hash/code-version.js");
     const ws = pipelineWorkspace(); // engine/ reached through a symlink, as in a workspace
     const v = new CodeVersions(ws).of({ module: "tasks/steps/units.ts" });
-    expect(v.files.some((f) => f.startsWith("tasks/nwb/"))).toBe(true); // its own helpers are in
+    expect(v.files.some((f) => f.startsWith("tasks/formats/nwb/"))).toBe(true); // its own helpers are in
     expect(v.files.filter((f) => f.startsWith("engine/"))).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
 import { readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tempDir, writeNwbWithoutUnits } from "../rig.js";
-import { Nwb } from "../../tasks/nwb/open.js";
-import { h5, withFrozenClock } from "../../tasks/lib/h5.js";
+import { Nwb } from "../../tasks/formats/nwb/open.js";
+import { h5, withFrozenClock } from "../../tasks/formats/h5.js";
 
 const source = () => join(inject("exampleCache"), "session_719161530", "session_719161530.nwb");
 

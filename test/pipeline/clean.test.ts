@@ -1,6 +1,6 @@
 // Whole-movie merge, median filter and blank removal on hand-made tables.
 import { describe, it, expect } from "vitest";
-import { mergeWholeMovies, median, medianFilter, removeBlanks, type Row } from "../../tasks/clean.js";
+import { mergeWholeMovies, median, medianFilter, removeBlanks, type Row } from "../../tasks/science/cleaning.js";
 
 let nextId = 0;
 function row(session: number, name: string, start: number, stop: number, params: Row["params"] = {}, block = 0): Row {

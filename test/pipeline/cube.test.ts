@@ -1,6 +1,6 @@
 // The cube's bit packing: unpack gives back every bit, at any starting presentation.
 import { describe, it, expect } from "vitest";
-import { unpack, packedLength } from "../../tasks/lib/cube.js";
+import { unpack, packedLength } from "../../tasks/formats/cube.js";
 
 describe("cube bit unpacking", () => {
   it("returns exactly the bits set, for every slice of presentations", () => {

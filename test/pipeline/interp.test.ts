@@ -1,6 +1,6 @@
 // numpy.interp semantics (values worked out by hand from numpy's definition).
 import { describe, it, expect } from "vitest";
-import { interpSorted } from "../../tasks/lib/interp.js";
+import { interpSorted } from "../../tasks/science/interpolation.js";
 
 const f = (x: number[], xp: number[], fp: number[]) => Array.from(interpSorted(Float64Array.from(x), Float64Array.from(xp), Float64Array.from(fp)));
 

@@ -1,6 +1,6 @@
 // CSV numbers are written as Python's repr(float) writes them (values from Python 3.11).
 import { describe, it, expect } from "vitest";
-import { pyFloat, toCsv, parseCsv } from "../../tasks/lib/pyfmt.js";
+import { pyFloat, toCsv, parseCsv } from "../../tasks/formats/pyfmt.js";
 
 describe("pyFloat = Python repr(float)", () => {
   it("matches Python on plain, integer, tiny, huge and subnormal values", () => {

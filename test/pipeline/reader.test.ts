@@ -1,10 +1,10 @@
 // The reader on generated files reproduces what the generator put in.
 import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
 import { join } from "node:path";
-import { Nwb } from "../../tasks/nwb/open.js";
-import { readUnits, forEachUnitSpikes } from "../../tasks/nwb/units.js";
-import { readPresentations } from "../../tasks/nwb/presentations.js";
-import { readRunningSpeed, readScreenGaze } from "../../tasks/nwb/behaviour.js";
+import { Nwb } from "../../tasks/formats/nwb/open.js";
+import { readUnits, forEachUnitSpikes } from "../../tasks/formats/nwb/read-units.js";
+import { readPresentations } from "../../tasks/formats/nwb/read-presentations.js";
+import { readRunningSpeed, readScreenGaze } from "../../tasks/formats/nwb/behaviour.js";
 import { buildSession, type SessionModel } from "../../tasks/synth/session.js";
 import { cacheSpecs } from "../../tasks/synth/cache.js";
 

@@ -199,7 +199,7 @@ describe("bad input on real data: one clear error, nothing lost", () => {
     // …so choose the sessions of the other type
     const r = await runJson(w, "--set", `allen_cache=${dir}`, "--set", "session_types=[brain_observatory_1.1]");
     expect(r.code).toBe(0);
-    const { h5 } = await import("../../tasks/lib/h5.js");
+    const { h5 } = await import("../../tasks/formats/h5.js");
     const lib = await h5();
     const f = new lib.File(join(w, "data/02_stimulus_types/dot_motion.h5"), "r");
     expect(f.keys()).toEqual([]);

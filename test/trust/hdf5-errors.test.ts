@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, existsSync
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { pipelineWorkspace, runJson, statusJson, flow, tempDir, REPO, canMountTmpfs } from "../rig.js";
-import { writeStimulusFile } from "../../tasks/netcdf.js";
+import { writeStimulusFile } from "../../tasks/formats/netcdf.js";
 
 const canMount = canMountTmpfs();
 if (!canMount) console.warn("SKIPPED full-disk HDF5 test: mounting a small tmpfs needs root (CI runs as root)");

@@ -2,8 +2,8 @@
 // xarray (h5netcdf and netcdf4 engines). Every group is a self-contained netCDF group:
 // its coordinates are dimension scales, attached by absolute path to every variable.
 // Writes happen with a frozen clock so the same inputs give the same bytes.
-import { h5, h5op, withFrozenClock, i64, type H5Group } from "./lib/h5.js";
-import { readCube, readCubeHeader, unpack, type Cube } from "./lib/cube.js";
+import { h5, h5op, withFrozenClock, i64, type H5Group } from "./h5.js";
+import { readCube, readCubeHeader, unpack, type Cube } from "./cube.js";
 import { basename } from "node:path";
 import { TaskError } from "#flow/task";
 

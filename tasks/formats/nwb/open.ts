@@ -2,7 +2,7 @@
 // HDF5, not an NWB session) becomes one message naming the file — never an h5wasm trace.
 import { openSync, readSync, closeSync, statSync } from "node:fs";
 import { TaskError } from "#flow/task";
-import { h5, type H5File, type H5Dataset, type H5Group } from "../lib/h5.js";
+import { h5, type H5File, type H5Dataset, type H5Group } from "../h5.js";
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -7,9 +7,9 @@ import { parseArgs } from "node:util";
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CommandFn } from "#flow/task";
-import { h5, type H5Group, type H5Dataset } from "./lib/h5.js";
-import { checkHdf5File } from "./nwb/open.js";
-import { zipStored } from "./lib/npz.js";
+import { h5, type H5Group, type H5Dataset } from "../formats/h5.js";
+import { checkHdf5File } from "../formats/nwb/open.js";
+import { zipStored } from "../formats/npz.js";
 
 /** A .npy (format 1.0) file: magic, header dict padded to 64 bytes, C-order data. */
 export function npy(descr: "|u1" | "<f4" | "<f8", shape: number[], data: ArrayBufferView): Buffer {

@@ -4,7 +4,7 @@
 // structure's PSTH (mean spike probability per bin) under it, on a time axis in seconds
 // from stimulus onset.
 
-import { grayPng } from "./lib/png.js";
+import { grayPng } from "./png.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const f1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);

@@ -1,6 +1,6 @@
 // Presentation clean-up over all sessions (docs/design.md §4.2–4.4): whole-movie merge, the
 // median-duration filter, and blank/invalid removal.
-import type { Cell, Presentation } from "./nwb/presentations.js";
+import type { Cell, Presentation } from "../formats/nwb/read-presentations.js";
 
 export interface Row extends Presentation {
   session: number;

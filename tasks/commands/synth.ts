@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import type { CommandFn } from "#flow/task";
-import { cacheSpecs, writeCache, type CacheScale } from "./cache.js";
+import { cacheSpecs, writeCache, type CacheScale } from "../synth/cache.js";
 
 const USAGE = `usage: flow synth <out_dir> [--scale example|full|many] [--seed N] [--sessions N]
   Writes a synthetic AllenSDK cache with the real layout (manifest, the four CSVs, one

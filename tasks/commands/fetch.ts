@@ -11,9 +11,9 @@ import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { FlowError, Lock, redactUrl, tableSet, type CommandContext, type CommandFn, type PendingFn } from "#flow/task";
-import { checkHdf5File } from "../nwb/open.js";
-import { download, gb, partialBytes, type Fetched } from "./download.js";
-import { Progress } from "./progress.js";
+import { checkHdf5File } from "../formats/nwb/open.js";
+import { download, gb, partialBytes, type Fetched } from "./fetch/download.js";
+import { Progress } from "./fetch/progress.js";
 
 /** The bucket that holds the AllenSDK cache of the Visual Coding – Neuropixels dataset. */
 export const ALLEN_BUCKET = "https://allen-brain-observatory.s3.us-west-2.amazonaws.com/visual-coding-neuropixels/ecephys-cache/";

@@ -4,7 +4,7 @@
 // overlapping an invalid_times interval tagged "stimulus" become invalid_presentation.
 import type { Nwb } from "./open.js";
 import { toFloat64 } from "./open.js";
-import type { H5Dataset } from "../lib/h5.js";
+import type { H5Dataset } from "../h5.js";
 import { canonical } from "#flow/task";
 import { TaskError } from "#flow/task";
 
