@@ -12,11 +12,10 @@ import { checkHdf5File } from "../formats/nwb/open.js";
 import { zipStored } from "../formats/npz.js";
 
 /** A .npy (format 1.0) file: magic, header dict padded to 64 bytes, C-order data. */
-export function npy(descr: "|u1" | "<f4" | "<f8", shape: number[], data: ArrayBufferView): Buffer {
+export function npy(descr: "|u1" | "<f4" | "<f8" | "<i8" | `<U${number}`, shape: number[], data: ArrayBufferView): Buffer {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
   const total = 10 + dict.length + 1;
-  const pad = (64 - (total % 64)) % 64;
-  const header = dict + " ".repeat(pad) + "\n";
+  const header = dict + " ".repeat((64 - (total % 64)) % 64) + "\n";
   const pre = Buffer.alloc(10);
   pre.write("\x93NUMPY", 0, "latin1");
   pre[6] = 1;
@@ -34,19 +33,7 @@ function npyStrings(xs: string[]): Buffer {
       data[i * n + k] = ch.codePointAt(0)!;
     }),
   );
-  const dict = `{'descr': '<U${n}', 'fortran_order': False, 'shape': (${xs.length},), }`;
-  return npyWithDict(dict, data);
-}
-
-function npyWithDict(dict: string, data: ArrayBufferView): Buffer {
-  const total = 10 + dict.length + 1;
-  const header = dict + " ".repeat((64 - (total % 64)) % 64) + "\n";
-  const pre = Buffer.alloc(10);
-  pre.write("\x93NUMPY", 0, "latin1");
-  pre[6] = 1;
-  pre[7] = 0;
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  return npy(`<U${n}`, [xs.length], data);
 }
 
 const int64 = (d: H5Dataset) => BigInt64Array.from(d.value as ArrayLike<bigint> | BigInt64Array, (x) => BigInt(x));
@@ -173,5 +160,5 @@ export const command: CommandFn = async (args, ctx) => {
 };
 
 function npyInt64(a: BigInt64Array): Buffer {
-  return npyWithDict(`{'descr': '<i8', 'fortran_order': False, 'shape': (${a.length},), }`, a);
+  return npy("<i8", [a.length], a);
 }
