@@ -67,10 +67,19 @@ const MD5_ETAG = /^"?([0-9a-f]{32})"?$/;
 export const partialOf = (dest: string) => `${dest}.partial`;
 const metaOf = (dest: string) => `${dest}.partial.json`;
 
+/** A file's size, 0 when it is not there (a connection can break before the first byte is written). */
+function sizeOf(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Bytes of `dest` already fetched by an interrupted download (0 if none). */
 export function partialBytes(dest: string): number {
   try {
-    return existsSync(metaOf(dest)) ? statSync(partialOf(dest)).size : 0;
+    return existsSync(metaOf(dest)) ? sizeOf(partialOf(dest)) : 0;
   } catch {
     return 0;
   }
@@ -127,7 +136,7 @@ function connectionText(e: NodeJS.ErrnoException): string {
 
 async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Promise<Omit<Fetched, "attempts">> {
   const meta = readMeta(dest);
-  let offset = meta && existsSync(partialOf(dest)) ? statSync(partialOf(dest)).size : 0;
+  let offset = meta && existsSync(partialOf(dest)) ? sizeOf(partialOf(dest)) : 0;
   if (!meta) discardPartial(dest);
   const headers: Record<string, string> = { "user-agent": "flow-fetch" };
   if (offset > 0) {
@@ -192,12 +201,12 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
     try {
       await pipeline(res, count, createWriteStream(partialOf(dest), { flags: offset > 0 ? "a" : "w" }));
     } catch (e) {
-      const got = statSync(partialOf(dest)).size;
+      const got = sizeOf(partialOf(dest));
       throw new Retry(`connection lost at byte ${got} of ${size} (${connectionText(e as NodeJS.ErrnoException)})`);
     }
-    if (!res.complete) throw new Retry(`connection closed at byte ${statSync(partialOf(dest)).size} of ${size}`);
+    if (!res.complete) throw new Retry(`connection closed at byte ${sizeOf(partialOf(dest))} of ${size}`);
   }
-  const got = statSync(partialOf(dest)).size;
+  const got = sizeOf(partialOf(dest));
   if (got !== size) {
     if (got > size) discardPartial(dest);
     throw new Retry(`size mismatch: received ${got} of ${size} bytes`);
