@@ -1,7 +1,7 @@
 // What a task printed (stdout, stderr, its ctx.log lines), kept with the cache beside the
 // provenance records — so a cluster job's output is there too — one file per key, the
 // tail only: a task that prints gigabytes must not fill the disk.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 
@@ -40,8 +40,11 @@ export class OutputTail {
 
 const fileOf = (cacheDir: string, key: string) => join(cacheDir, "logs", key.slice(0, 2), `${key}.log`);
 
+/** Keeps what a task printed; a task that printed nothing leaves no file (one write less per trivial node). */
 export function writeTaskOutput(cacheDir: string, key: string, tail: OutputTail) {
-  writeFileAtomic(fileOf(cacheDir, key), tail.text());
+  if (tail.empty)
+    rmSync(fileOf(cacheDir, key), { force: true }); // not an earlier attempt's output
+  else writeFileAtomic(fileOf(cacheDir, key), tail.text());
 }
 
 export function readTaskOutput(cacheDir: string, key: string): string | undefined {

@@ -47,9 +47,11 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
       // 2. every index entry: kept, young enough to keep, or to go
       const drop: string[] = [];
       let entries = 0;
+      const all: [string, string[]][] = []; // one pass over the index (a server index is a network scan)
       for await (const [k, e] of ws.index.entries()) {
         entries++;
         const hs = entryHashes(e);
+        all.push([k, hs]);
         const young = now - Date.parse(e.at) < minAgeMs;
         if (keys.has(k) || young) hs.forEach((h) => keep.add(h));
       }
@@ -79,9 +81,7 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
         if (!dry) ws.objects.remove(h);
       }
       // 4. index entries whose objects are gone
-      for await (const [k, e] of ws.index.entries()) {
-        if (entryHashes(e).some((h) => gone.has(h) || (!dry && !ws.objects.has(h)))) drop.push(k);
-      }
+      for (const [k, hs] of all) if (hs.some((h) => gone.has(h) || (!dry && !ws.objects.has(h)))) drop.push(k);
       if (!dry) for (const k of drop) await ws.index.delete(k);
       const strays = dry ? 0 : ws.objects.sweepStrays();
       const res = {

@@ -46,7 +46,8 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
       for (const r of last.values()) {
         const text = readTaskOutput(ws.cacheDir, r.key);
         if (last.size > 1 || values.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
-        io.out(text === undefined ? "(no output was kept for this execution)\n" : text === "\n" ? "(the task printed nothing)\n" : text);
+        // executions recorded with a run id keep their output; none means it printed nothing
+        io.out(text !== undefined ? text : r.run ? "(the task printed nothing)\n" : "(no output was kept for this execution)\n");
       }
       return 0;
     }
