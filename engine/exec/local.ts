@@ -1,12 +1,10 @@
 // The local executor: a pool of long-lived worker processes for TypeScript tasks
-// (starting Node + h5wasm costs ~0.3 s, so workers are reused), and execa for shell
-// tasks, always as an argv array — never a shell string.
+// (starting Node + h5wasm costs ~0.3 s, so workers are reused); shell tasks run from
+// shell.ts, always as an argv array — never a shell string.
 import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { execa } from "execa";
-import type { Executor, Job, JobResult, Usage } from "./types.js";
-import { sample, type ProcSample } from "./proc-usage.js";
-import { FlowError } from "../errors.js";
+import type { Executor, Job, JobResult } from "./types.js";
+import { runShell, ShellRunner } from "./shell.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.url));
@@ -22,6 +20,7 @@ export class LocalExecutor implements Executor {
   /** every process forked, ready or not, so close() can end them at once */
   private procs = new Set<ChildProcess>();
   private closed = false;
+  private shell = new ShellRunner();
 
   warm(n: number, modules: string[] = []) {
     if (this.closed) return;
@@ -89,7 +88,7 @@ export class LocalExecutor implements Executor {
   }
 
   async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
-    if ("argv" in job.run) return runShell(job, log);
+    if ("argv" in job.run) return runShell(job, log, this.shell);
     const w = await this.take();
     return new Promise<JobResult>((res) => {
       const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
@@ -123,6 +122,7 @@ export class LocalExecutor implements Executor {
     for (const p of this.procs) p.kill("SIGKILL");
     this.all.clear();
     this.idle = [];
+    await this.shell.close();
   }
 }
 
@@ -137,79 +137,5 @@ function send(proc: ChildProcess, m: Serializable) {
     });
   } catch {
     /* channel closed between the check and the send */
-  }
-}
-
-/** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */
-export function expandArgv(job: Job): string[] {
-  if (!("argv" in job.run)) throw new Error("not a shell job");
-  const out: string[] = [];
-  for (const el of job.run.argv) {
-    const whole = /^\$\{(in|out)\.([A-Za-z0-9_-]+)\}$/.exec(el);
-    if (whole) {
-      const v = (whole[1] === "in" ? job.inputs : job.outputs)[whole[2]!];
-      if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': no such ${whole[1] === "in" ? "input" : "output"}`);
-      for (const x of typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)) out.push(x); // no spread: 10⁵ paths
-      continue;
-    }
-    out.push(
-      el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {
-        const [scope, name] = ref.includes(".") ? (ref.split(".", 2) as [string, string]) : ["", ref];
-        let v: unknown;
-        if (scope === "in") v = job.inputs[name];
-        else if (scope === "out") v = job.outputs[name];
-        else v = job.params[name];
-        if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': unknown reference \${${ref}}`);
-        if (typeof v === "object") throw new FlowError("pipeline-invalid", `argv '${el}': \${${ref}} is a list; use it as a whole argument`);
-        return String(v);
-      }),
-    );
-  }
-  return out;
-}
-
-async function runShell(job: Job, log: (line: string) => void): Promise<JobResult> {
-  let argv: string[];
-  try {
-    argv = expandArgv(job);
-  } catch (e) {
-    return { ok: false, reason: "task-failed", message: (e as Error).message };
-  }
-  const [cmd, ...args] = argv;
-  try {
-    const child = execa(cmd!, args, { cwd: job.root, reject: false, shell: false, all: true, stdin: "ignore" });
-    // A shell task is sampled from /proc while it runs: its last sample and highest peak.
-    let last: ProcSample = {};
-    let hwm = 0;
-    const poll = () => {
-      if (child.pid === undefined) return;
-      const s = sample(child.pid);
-      if (s.cpuMs !== undefined) last = s;
-      hwm = Math.max(hwm, s.hwmKb ?? 0);
-    };
-    const timer = setInterval(poll, 100);
-    const r = await child.finally(() => clearInterval(timer));
-    const usage: Usage = {
-      lane: "shell",
-      cpuMs: last.cpuMs,
-      maxRssMb: hwm ? Math.round(hwm / 1024) : undefined,
-      readBytes: last.rchar,
-      writeBytes: last.wchar,
-    };
-    for (const line of (r.all ?? "").split("\n")) if (line) log(line);
-    if (r.exitCode === 0) return { ok: true, usage };
-    // Ctrl-C or a SIGTERM to the process group reaches the task and flow at once; give
-    // flow's own handler the moment it needs, so the node is reported as interrupted
-    // with the run, not as a failure of its own.
-    if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
-    const tail = (r.all ?? "").trim().split("\n").slice(-5).join("\n");
-    const why = r.signal
-      ? `killed by ${r.signal}`
-      : r.failed && r.exitCode === undefined
-        ? (r.shortMessage ?? "could not start")
-        : `exit code ${r.exitCode}`;
-    return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage };
-  } catch (e) {
-    return { ok: false, reason: "task-failed", message: `${cmd}: ${(e as Error).message}` };
   }
 }

@@ -3,7 +3,7 @@
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { TaskError, declarationMismatch, type TaskModule } from "../task.js";
-import { FLOW_VERSION } from "../workspace.js";
+import { FLOW_VERSION } from "../version.js";
 import type { Job, Usage } from "./types.js";
 import { between, resetPeak, sample } from "./proc-usage.js";
 

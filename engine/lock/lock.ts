@@ -30,8 +30,10 @@ export function processAlive(pid: number): boolean {
 }
 
 /** This host's name as temp names and locks carry it (no '/', no spaces). */
+let tag: string | undefined;
+/** This host's name as it appears in lock and temp names (asked once: a uname per temp file is not free). */
 export function hostTag(): string {
-  return hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "localhost";
+  return (tag ??= hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "localhost");
 }
 
 function readRaw(file: string): string | undefined {

@@ -7,10 +7,10 @@ import type { Pipeline, PlanNode } from "../pipeline/types.js";
 import { inputPaths } from "../pipeline/types.js";
 import type { NodeStatus } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
-import { FLOW_VERSION } from "../workspace.js";
+import { FLOW_VERSION } from "../version.js";
 import type { Executor, Job } from "../exec/types.js";
 import type { OutputHashes } from "../store/index.js";
-import { tempOutputs, storeOutputs, removeDir, changedInputs } from "./materialise.js";
+import { tempOutputs, storeOutputs, removeTemp, changedInputs } from "./materialise.js";
 import { systemFailure } from "../errors.js";
 import type { Usage } from "../exec/types.js";
 import { OutputTail, writeTaskOutput } from "../records/task-output.js";
@@ -74,7 +74,7 @@ export async function executeIntoCache(
     error = systemFailure(e)?.message ?? (e as Error).message;
     detail = (e as Error).stack;
   } finally {
-    removeDir(tmp.dir);
+    removeTemp(tmp);
   }
   if (error) output.push(`flow: ${error}`);
   try {

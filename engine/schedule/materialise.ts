@@ -1,8 +1,8 @@
 // Moving results between a job's temp folder, the object store and the workspace.
 import { join, basename, dirname } from "node:path";
-import { sweepTemps, tempName } from "../store/atomic.js";
+import { sweepTemps, tempName, inFolder } from "../store/atomic.js";
 import { allOutputPaths } from "../plan/plan.js";
-import { rmSync, mkdirSync, lstatSync, readlinkSync } from "node:fs";
+import { rmSync, rmdirSync, mkdirSync, lstatSync, readlinkSync } from "node:fs";
 import { hashFile } from "../hash/file-hash.js";
 import { inputPaths, type PlanNode } from "../pipeline/types.js";
 import type { OutputHashes } from "../store/index.js";
@@ -12,21 +12,38 @@ import type { Workspace } from "../workspace.js";
 export function tempOutputs(ws: Workspace, n: PlanNode, key: string) {
   // named like tempSibling() so that a sweep can tell a dead run's leftovers
   const dir = join(ws.tmpDir, tempName(key.slice(0, 16)));
+  inFolder(ws.tmpDir, () => mkdirSync(dir));
   const paths: Record<string, string | Record<string, string>> = {};
+  const made: string[] = [];
+  const folder = (...parts: string[]) => {
+    const d = join(dir, ...parts);
+    mkdirSync(d);
+    made.push(d);
+    return d;
+  };
   for (const [name, o] of Object.entries(n.outputs)) {
-    if (o.kind === "file") {
-      mkdirSync(join(dir, name), { recursive: true });
-      paths[name] = join(dir, name, basename(o.path));
-    } else {
+    if (o.kind === "file") paths[name] = join(folder(name), basename(o.path));
+    else {
       const m: Record<string, string> = {};
-      for (const [member, p] of Object.entries(o.paths)) {
-        mkdirSync(join(dir, name, member), { recursive: true });
-        m[member] = join(dir, name, member, basename(p));
-      }
+      folder(name);
+      for (const [member, p] of Object.entries(o.paths)) m[member] = join(folder(name, member), basename(p));
       paths[name] = m;
     }
   }
-  return { dir, paths };
+  return { dir, paths, folders: made.reverse().concat(dir) };
+}
+
+/**
+ * Removes a job's temp folder. After a good run its folders are empty (the outputs were
+ * moved into the store), and removing the known folders one by one is a few syscalls;
+ * anything left inside (a failed task's files) falls back to a recursive removal.
+ */
+export function removeTemp(tmp: { dir: string; folders: string[] }) {
+  try {
+    for (const d of tmp.folders) rmdirSync(d);
+  } catch {
+    rmSync(tmp.dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -121,8 +138,4 @@ export function sweepLeftovers(ws: Workspace, nodes: PlanNode[]) {
   const dirs = new Set<string>();
   for (const n of nodes) for (const p of allOutputPaths(n)) dirs.add(dirname(p));
   for (const d of dirs) sweepTemps(d);
-}
-
-export function removeDir(dir: string) {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -28,7 +28,16 @@ export function tempSibling(path: string): string {
 }
 
 export function tempName(base: string): string {
-  return `.${base}.tmp-${hostTag()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  return `.${base}.tmp-${hostTag()}-${process.pid}-${random8()}`;
+}
+
+// 8 random hex digits from a pool refilled 512 at a time (one getrandom call each).
+let pool = "";
+function random8(): string {
+  if (pool.length < 8) pool = randomBytes(2048).toString("hex");
+  const r = pool.slice(0, 8);
+  pool = pool.slice(8);
+  return r;
 }
 
 const TEMP = /^\.(.+)\.tmp-(.+)-(\d+)-[0-9a-f]{8}$/;
@@ -70,11 +79,26 @@ export function sweepTemps(dir: string): number {
   return n;
 }
 
+/**
+ * Runs fn; if it fails because its folder is missing (ENOENT) or a parent is not a
+ * folder (ENOTDIR), makes `dir` — which fails naming the folder and the cause — and
+ * runs it again. Most writes go to folders that exist, and a mkdir per write is not free.
+ */
+export function inFolder<T>(dir: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
+    mkdirSync(dir, { recursive: true });
+    return fn();
+  }
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { fsync?: boolean } = {}) {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = tempSibling(path);
   try {
-    writeFileSync(tmp, data);
+    inFolder(dirname(path), () => writeFileSync(tmp, data));
     if (opts.fsync) {
       const fd = openSync(tmp, "r");
       try {

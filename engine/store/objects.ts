@@ -21,7 +21,7 @@ import {
   constants,
 } from "node:fs";
 import { join, dirname } from "node:path";
-import { tempSibling, sweepTemps } from "./atomic.js";
+import { tempSibling, sweepTemps, inFolder } from "./atomic.js";
 
 const CHUNK = 4 << 20;
 
@@ -55,11 +55,10 @@ export class ObjectStore {
    */
   put(file: string, hash: string) {
     const dest = this.path(hash);
-    mkdirSync(dirname(dest), { recursive: true });
     const tmp = tempSibling(dest);
     try {
       try {
-        renameSync(file, tmp);
+        inFolder(dirname(dest), () => renameSync(file, tmp));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
         const got = copyHashing(file, tmp);
@@ -84,7 +83,7 @@ export class ObjectStore {
   restore(hash: string, dest: string, mode: LinkMode = "copy"): boolean {
     const src = this.path(hash);
     if (!existsSync(src)) return false;
-    mkdirSync(dirname(dest), { recursive: true });
+    if (!existsSync(dirname(dest))) mkdirSync(dirname(dest), { recursive: true });
     const tmp = tempSibling(dest);
     if (mode === "hardlink") {
       try {

@@ -1,0 +1,133 @@
+// Shell tasks: an argv array (never a shell string), run in the workspace with stdin
+// closed, stdout and stderr merged into one output in the order they arrive.
+//
+// They are started by one small helper process (shell-process.ts), not by the head:
+// fork+exec copies the page tables of the process that spawns, and runs in its main
+// thread. From the head (~140 MB at 2 000 nodes) a spawn took 10–13 ms of its only
+// thread; from the helper (~50 MB) it takes ~7 ms and overlaps with the head's own
+// bookkeeping (bench/README.md, "trivial nodes").
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Job, JobResult } from "./types.js";
+import { FlowError } from "../errors.js";
+import type { ShellExit, ShellRequest, ShellReply } from "./shell-process.js";
+
+/** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */
+export function expandArgv(job: Job): string[] {
+  if (!("argv" in job.run)) throw new Error("not a shell job");
+  const out: string[] = [];
+  for (const el of job.run.argv) {
+    const whole = /^\$\{(in|out)\.([A-Za-z0-9_-]+)\}$/.exec(el);
+    if (whole) {
+      const v = (whole[1] === "in" ? job.inputs : job.outputs)[whole[2]!];
+      if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': no such ${whole[1] === "in" ? "input" : "output"}`);
+      for (const x of typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v)) out.push(x); // no spread: 10⁵ paths
+      continue;
+    }
+    out.push(
+      el.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, ref: string) => {
+        const [scope, name] = ref.includes(".") ? (ref.split(".", 2) as [string, string]) : ["", ref];
+        let v: unknown;
+        if (scope === "in") v = job.inputs[name];
+        else if (scope === "out") v = job.outputs[name];
+        else v = job.params[name];
+        if (v === undefined) throw new FlowError("pipeline-invalid", `argv '${el}': unknown reference \${${ref}}`);
+        if (typeof v === "object") throw new FlowError("pipeline-invalid", `argv '${el}': \${${ref}} is a list; use it as a whole argument`);
+        return String(v);
+      }),
+    );
+  }
+  return out;
+}
+
+const HELPER = fileURLToPath(new URL("./shell-process.ts", import.meta.url));
+const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.url));
+
+/** The head's side of the helper: started on the first shell job, restarted if it dies. */
+export class ShellRunner {
+  private proc: ChildProcess | undefined;
+  private pending = new Map<number, (r: ShellExit) => void>();
+  private next = 0;
+  private closed = false;
+
+  private helper(): ChildProcess {
+    if (this.proc && this.proc.connected) return this.proc;
+    const extra = process.env.FLOW_SHELL_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
+    const proc = fork(HELPER, [], {
+      execArgv: ["--import", REGISTER, ...extra],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      serialization: "advanced",
+    });
+    proc.on("message", (m: ShellReply) => {
+      const done = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      done?.(m.exit);
+    });
+    proc.on("error", () => {
+      /* a send to a helper that just died: its exit reports it */
+    });
+    proc.once("exit", (code, signal) => {
+      if (this.proc === proc) this.proc = undefined;
+      // Every job it had is lost with it: each fails, none hangs.
+      const why = `the process that starts shell tasks died (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      for (const [id, done] of this.pending) {
+        this.pending.delete(id);
+        done({ code: null, signal: null, startError: { message: why }, output: "", usage: { lane: "shell" } });
+      }
+    });
+    this.proc = proc;
+    return proc;
+  }
+
+  run(argv: string[], cwd: string): Promise<ShellExit> {
+    if (this.closed) return Promise.resolve({ code: null, signal: null, startError: { message: "the run is closing" }, output: "", usage: {} });
+    const id = this.next++;
+    const proc = this.helper();
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      const req: ShellRequest = { type: "run", id, argv, cwd };
+      try {
+        proc.send(req);
+      } catch {
+        /* the helper died between the check and the send: its exit fails this job */
+      }
+    });
+  }
+
+  /** Ends the helper; it ends the tasks still running (SIGTERM, as execa's cleanup did). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise<void>((res) => proc.once("exit", () => res()));
+    try {
+      proc.send({ type: "close" } satisfies ShellRequest);
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 1000))]);
+    proc.kill("SIGKILL");
+  }
+}
+
+export async function runShell(job: Job, log: (line: string) => void, runner: ShellRunner): Promise<JobResult> {
+  let argv: string[];
+  try {
+    argv = expandArgv(job);
+  } catch (e) {
+    return { ok: false, reason: "task-failed", message: (e as Error).message };
+  }
+  const cmd = argv[0]!;
+  const r = await runner.run(argv, job.root);
+  for (const line of r.output.split("\n")) if (line) log(line);
+  if (r.startError)
+    return { ok: false, reason: "task-failed", message: `${cmd} failed (could not start: ${r.startError.code ?? r.startError.message})` };
+  if (r.code === 0) return { ok: true, usage: r.usage };
+  // Ctrl-C or a SIGTERM to the process group reaches the task and flow at once; give
+  // flow's own handler the moment it needs, so the node is reported as interrupted
+  // with the run, not as a failure of its own.
+  if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
+  const tail = r.output.trim().split("\n").slice(-5).join("\n");
+  const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+  return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage: r.usage };
+}
