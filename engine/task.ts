@@ -124,7 +124,7 @@ export { parseCsv } from "./pipeline/csv.js";
 
 /** Expected failures with a reason (exit code at the CLI boundary), and URL redaction for messages. */
 export { FlowError } from "./errors.js";
-export { redactUrl } from "./store/index.js";
+export { redactUrl } from "./redact.js";
 /** The members of a set read from a CSV table column (what `sets: { table: … }` uses). */
 export { tableSet } from "./pipeline/table-set.js";
 /** A lock file taken with link() (one holder across processes and hosts; a dead holder's is taken over). */

@@ -2,8 +2,6 @@
 // stat cache, lock) and the cache (objects, index, records), injected into the planner
 // and the scheduler so tests can point them anywhere.
 import { join, resolve } from "node:path";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { StatCache } from "./hash/file-hash.js";
 import { CodeVersions } from "./hash/code-version.js";
 import { ObjectStore, type LinkMode } from "./store/objects.js";
@@ -12,7 +10,7 @@ import { WorkspaceState } from "./store/workspace-state.js";
 import { Records } from "./records/records.js";
 import { Lock } from "./lock/lock.js";
 
-export const FLOW_VERSION: string = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")).version;
+export { FLOW_VERSION } from "./version.js";
 
 export interface WorkspaceOptions {
   cacheDir?: string;

@@ -1,4 +1,8 @@
-// The temp-dir rig: a fresh workspace per test, the flow CLI run as a real process.
+// The temp-dir rig: a fresh workspace per test. `flow()` runs the CLI in this process
+// through main(argv, io) — the same wiring bin/flow.js calls, without a Node start-up
+// (~1 s on 2 cores) per call. What needs a process of its own (signals, kill -9, a
+// lock held by another pid, environment variables) spawns bin/flow.js itself, and
+// FLOW_TEST_SPAWN=1 makes every call a real process.
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -30,8 +34,36 @@ export interface FlowResult {
 }
 
 export async function flow(cwd: string, ...args: string[]): Promise<FlowResult> {
+  if (process.env.FLOW_TEST_SPAWN !== "1") return flowInProcess(cwd, args);
+  return flowProcess(cwd, ...args);
+}
+
+/** bin/flow.js as a real process. */
+export async function flowProcess(cwd: string, ...args: string[]): Promise<FlowResult> {
   const r = await execa(process.execPath, [FLOW, ...args], { cwd, reject: false, env: { ...process.env, FORCE_COLOR: "0" } });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+// One call at a time: the working directory is the process's.
+let queue: Promise<unknown> = Promise.resolve();
+function flowInProcess(cwd: string, args: string[]): Promise<FlowResult> {
+  const call = queue.then(async () => {
+    const { main } = await import("../engine/cli/main.js");
+    let stdout = "",
+      stderr = "";
+    const io = { out: (s: string) => void (stdout += s), err: (s: string) => void (stderr += s), isTTY: false };
+    const back = process.cwd();
+    process.chdir(cwd);
+    try {
+      const code = await main(args, io);
+      // bin/flow.js trims nothing; execa did (its stripFinalNewline): keep the same shape
+      return { code, stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") };
+    } finally {
+      process.chdir(back);
+    }
+  });
+  queue = call.catch(() => undefined);
+  return call;
 }
 
 /** `flow run --json` → the summary. */

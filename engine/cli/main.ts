@@ -17,7 +17,7 @@ import { buildProgram, type ListedCommand } from "./program.js";
 import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
-import { FLOW_VERSION } from "../workspace.js";
+import { FLOW_VERSION } from "../version.js";
 import { loadCommand } from "../pipeline/commands.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { Workspace } from "../workspace.js";
@@ -124,8 +124,8 @@ async function outputStates(file: string, sets: string[], paths: string[]) {
     const wanted = new Map(paths.map((p) => [resolve(p), p]));
     const out: { path: string; node?: string; state: string; reasons: string[] }[] = [];
     const found = new Set<string>();
-    for (const n of pipeline.nodes) {
-      const st = await planner.status(n); // in order: a node's state needs its upstreams'
+    for await (const st of planner.assess()) {
+      const n = st.node;
       for (const p of allOutputPaths(n)) {
         const asked = wanted.get(p);
         if (asked !== undefined) {

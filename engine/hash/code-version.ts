@@ -1,6 +1,6 @@
 // A task's code version: the hash of its module and of every local module it imports
-// at run time (transitively), so editing a task — or a helper only it uses — makes
-// exactly its nodes stale. `import type` lines carry no code and are skipped.
+// at run time (transitively, from esbuild's metafile), so editing a task — or a helper
+// only it uses — makes exactly its nodes stale. `import type` carries no code.
 // The engine's own files (engine/task.ts, the task API) are not part of any task's code:
 // editing the engine must not make every node of every pipeline stale; a change of its
 // semantics is a deliberate salt in the key (plan.ts, `v`).
@@ -8,30 +8,48 @@
 // A JavaScript/TypeScript file is hashed as esbuild prints it with comments, whitespace
 // and types stripped: editing a comment or reformatting leaves its nodes up to date.
 import { readFileSync, existsSync, realpathSync, mkdirSync, writeFileSync, renameSync } from "node:fs";
-import { transformSync } from "esbuild";
+import { buildSync, transformSync } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve, relative, sep } from "node:path";
 import { canonical, sha256 } from "./canonical.js";
 import type { RunSpec } from "../pipeline/types.js";
 
-const IMPORT = /(?:^|[;\s])(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
-
-function localImports(file: string, text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(IMPORT)) {
-    if (m[1]) continue; // import type … from
-    const spec = m[2] ?? m[3];
-    if (!spec || !(spec.startsWith("./") || spec.startsWith("../"))) continue;
-    const base = resolve(dirname(file), spec);
-    const candidates = [base, base.replace(/\.js$/, ".ts"), `${base}.ts`, `${base}/index.ts`];
-    const hit = candidates.find((c) => existsSync(c) && !c.endsWith("/"));
-    if (hit) out.push(hit);
-  }
-  return out;
-}
-
 /** This engine's folder, by real path (a workspace may reach it through a symlink). */
 const ENGINE_DIR = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
+
+/**
+ * The local files a module runs: esbuild bundles it (nothing written) and its metafile
+ * lists every input it followed — the real import graph, with the resolution Node and
+ * the TypeScript loader use, so `export *`, side-effect imports and JSON files count,
+ * and `import type` (erased code) does not. Packages, Node built-ins and the engine
+ * (the task API, reached as #flow/task or by path) are left out.
+ * A module that does not build (a syntax error, a missing import) has only itself: the
+ * task fails when it runs, and its key changes once it builds again.
+ */
+export function moduleClosure(entry: string): string[] {
+  let inputs: string[];
+  try {
+    const r = buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      target: "esnext",
+      packages: "external",
+      external: ["#*", `${ENGINE_DIR}/*`],
+      logLevel: "silent",
+      absWorkingDir: dirname(entry),
+    });
+    inputs = Object.keys(r.metafile.inputs).map((f) => resolve(dirname(entry), f));
+  } catch {
+    return [entry];
+  }
+  const out = new Set([entry]);
+  for (const f of inputs) if (!isEngineFile(f) && !f.split(sep).includes("node_modules")) out.add(f);
+  return [...out].sort();
+}
 
 function isEngineFile(f: string): boolean {
   try {
@@ -41,23 +59,39 @@ function isEngineFile(f: string): boolean {
   }
 }
 
-export function moduleClosure(entry: string): string[] {
-  const seen = new Set<string>();
-  const todo = [entry];
-  while (todo.length) {
-    const f = todo.pop()!;
-    if (seen.has(f)) continue;
-    if (f !== entry && isEngineFile(f)) continue;
-    seen.add(f);
-    let text: string;
-    try {
-      text = readFileSync(f, "utf8");
-    } catch {
-      continue;
-    }
-    for (const i of localImports(f, text)) todo.push(i);
+/**
+ * A module's closure, kept beside the normalised hashes with the raw hash of every file
+ * in it: while none of those files changes, no import in the graph changed, so a warm
+ * `flow status` starts no esbuild. (One blind spot, as for any import scanner: a new
+ * file that changes how an unchanged import resolves, e.g. x/index.ts beside x.ts.)
+ */
+function cachedClosure(entry: string, rawHash: (file: string) => string): string[] {
+  const file = `${CODE_CACHE}closure-${sha256(`${NORMALISE}\0${entry}`)}`;
+  try {
+    const c = JSON.parse(readFileSync(file, "utf8")) as { files: string[]; raw: string[] };
+    if (c.files.every((f, i) => rawHash(f) === c.raw[i])) return c.files;
+  } catch {
+    /* none yet, or unreadable: build it */
   }
-  return [...seen].sort();
+  const files = moduleClosure(entry);
+  try {
+    mkdirSync(CODE_CACHE, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ files, raw: files.map(rawHash) }));
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only install: build it again next time */
+  }
+  return files;
+}
+
+/** sha256 of a file's bytes ("missing" when it cannot be read). */
+function fileSha(file: string): string {
+  try {
+    return sha256(readFileSync(file));
+  } catch {
+    return "missing";
+  }
 }
 
 // Normalised hashes are kept by raw content hash (esbuild's first call starts its
@@ -114,6 +148,13 @@ export interface CodeVersion {
 
 export class CodeVersions {
   private memo = new Map<string, CodeVersion>();
+  /** raw file hashes, once per command (a file shared by several closures is read once) */
+  private raws = new Map<string, string>();
+  private raw = (file: string) => {
+    let h = this.raws.get(file);
+    if (h === undefined) this.raws.set(file, (h = fileSha(file)));
+    return h;
+  };
   constructor(private readonly root: string) {}
 
   of(run: RunSpec): CodeVersion {
@@ -127,7 +168,8 @@ export class CodeVersions {
   }
 
   private compute(run: RunSpec) {
-    const files = "module" in run ? moduleClosure(resolve(this.root, run.module)) : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
+    const files =
+      "module" in run ? cachedClosure(resolve(this.root, run.module), this.raw) : (run.code ?? []).map((c) => resolve(this.root, c)).sort();
     // Paths are recorded relative to the root so that a moved checkout keeps its keys.
     const parts = files.map((f) => [relative(this.root, f), existsSync(f) ? codeHash(f) : "missing"]);
     const version = sha256(canonical({ run: "module" in run ? { module: run.module } : { argv: run.argv }, files: parts }));

@@ -14,7 +14,7 @@ import type { ParamSpec, ParamValue, PipelineSpec } from "./types.js";
 import type { PipelineSource } from "./source.js";
 import { loadCommandModule } from "./commands.js";
 import { sweepTemps } from "../store/atomic.js";
-import { redactUrl } from "../store/index.js";
+import { redactUrl } from "../redact.js";
 
 interface PendingStep {
   /** what the step does, for messages: "creates <path>", or what the command's pending() said */

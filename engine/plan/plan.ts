@@ -46,9 +46,13 @@ const MAX_CAUSES = 5;
 export class Planner {
   /** file path → the node and output that produce it */
   readonly producer = new Map<string, { node: string; output: string; member?: string }>();
+  // The planner owns the run's knowledge of the graph; nobody else writes these. The
+  // scheduler reports what it did through settle() and finish().
   /** node id → output hashes, once known (up to date, restorable, or just run) */
-  readonly known = new Map<string, OutputHashes>();
-  readonly invalidated: Set<string>;
+  private readonly known = new Map<string, OutputHashes>();
+  private readonly invalidated: Set<string>;
+  /** an invalidated node ran: the set is written once, at finish() */
+  private invalidationsDone = false;
   /**
    * node id → why it is not up to date, traced back to where that starts: a node
    * downstream of 40 re-binned sessions says "upstream: param bin_width changed
@@ -71,6 +75,44 @@ export class Planner {
 
   rel(p: string) {
     return relative(this.pipeline.root, p) || ".";
+  }
+
+  /**
+   * The status of every node in `only` (all when absent; it must hold what its nodes
+   * depend on), in the pipeline's order: a node's state needs its upstreams' outputs.
+   */
+  async *assess(only?: Set<string>): AsyncGenerator<NodeStatus> {
+    for (const n of this.pipeline.nodes) if (!only || only.has(n.id)) yield await this.status(n);
+  }
+
+  /** Whether a node will run whatever its inputs say: never recorded here, or invalidated. */
+  surelyRuns(n: PlanNode): boolean {
+    return !this.ws.state.get(n.id) || this.invalidated.has(n.id);
+  }
+
+  /**
+   * A node now holds these outputs (restored or just run): downstream keys can be
+   * computed, and the workspace records what made them. Clears an invalidation.
+   */
+  settle(n: PlanNode, st: { key: string; code: CodeVersion; inputs: Record<string, string | string[]> }, outputs: OutputHashes) {
+    this.known.set(n.id, outputs);
+    this.ws.state.putCode(st.code.version, st.code.hashes); // to name the changed files later
+    this.ws.state.put({
+      id: n.id,
+      key: st.key,
+      code: st.code.version,
+      params: { ...n.params, ...n.vars },
+      inputs: st.inputs,
+      inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
+      outputs,
+      at: new Date().toISOString(),
+    });
+    if (this.invalidated.delete(n.id)) this.invalidationsDone = true;
+  }
+
+  /** At the end of a run: the invalidations that were carried out are dropped. (A run killed before this leaves them: those nodes run again, never wrong.) */
+  finish() {
+    if (this.invalidationsDone) this.ws.state.setInvalidated(this.invalidated);
   }
 
   private hashOfInput(path: string): { hash?: string; blocked?: string; waitingFor?: string } {

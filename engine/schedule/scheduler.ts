@@ -39,7 +39,7 @@ export async function runPipeline(
   // invalidated): their start-up (Node + h5wasm, ~0.4 s) overlaps planning and hashing.
   // A no-op run starts none, and never more than there are such nodes; a node found
   // stale later gets its worker on demand.
-  const surely = nodes.filter((n) => "module" in n.run && (!ws.state.get(n.id) || planner.invalidated.has(n.id)));
+  const surely = nodes.filter((n) => "module" in n.run && planner.surelyRuns(n));
   const modules = [...new Set(surely.map((n) => resolve(pipeline.root, (n.run as { module: string }).module)))];
   if (modules.length) executor.warm?.(Math.min(opts.jobs, surely.length), modules);
   logger.emit({ type: "plan", total: nodes.length });
@@ -49,9 +49,6 @@ export async function runPipeline(
   const ready: PlanNode[] = nodes.filter((n) => waiting.get(n.id) === 0);
   let next = 0; // ready[next…] are yet to start
   const bad = new Set<string>(); // failed or skipped
-  const invalidated = planner.invalidated;
-  // (a run killed before the end leaves a node that ran marked: it runs again, never wrong)
-  let invalidationsDone = false;
   let stopping = false;
   let running = 0;
 
@@ -92,7 +89,7 @@ export async function runPipeline(
       logger.emit({ type: "node-start", id: n.id, action: "restore", reasons: st.reasons });
       const r = restoreOutputs(ws, n, st.entry.outputs);
       if (r.ok) {
-        record(n, st.key, st.code, st.inputs!, st.entry.outputs);
+        planner.settle(n, { key: st.key, code: st.code, inputs: st.inputs! }, st.entry.outputs);
         summary.restored.push(n.id);
         logger.emit({
           type: "node-done",
@@ -150,31 +147,9 @@ export async function runPipeline(
       if (!opts.keepGoing) stopping = true;
       return;
     }
-    record(n, st.key, st.code, st.inputs!, hashes!);
+    planner.settle(n, { key: st.key, code: st.code, inputs: st.inputs! }, hashes!);
     summary.ran.push(n.id);
     logger.emit({ type: "node-done", id: n.id, outcome: "ran", ms: Date.now() - start, startedAt: start, key: st.key, usage });
-  };
-
-  const record = (
-    n: PlanNode,
-    key: string,
-    code: { version: string; hashes: Record<string, string> },
-    inputs: Record<string, string | string[]>,
-    outputs: OutputHashes,
-  ) => {
-    planner.known.set(n.id, outputs);
-    ws.state.putCode(code.version, code.hashes); // to name the changed files later
-    ws.state.put({
-      id: n.id,
-      key,
-      code: code.version,
-      params: { ...n.params, ...n.vars },
-      inputs,
-      inputPaths: Object.fromEntries(Object.entries(n.inputs).map(([k, i]) => [k, i.kind === "file" ? i.path : i.paths])),
-      outputs,
-      at: new Date().toISOString(),
-    });
-    if (invalidated.delete(n.id)) invalidationsDone = true; // written once, at the end
   };
 
   await new Promise<void>((resolveAll) => {
@@ -199,7 +174,7 @@ export async function runPipeline(
     };
     pump();
   });
-  if (invalidationsDone) ws.state.setInvalidated(invalidated);
+  planner.finish();
   ws.state.compact();
   ws.stat.save();
   summary.wallMs = Date.now() - t0;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { FsKeyvStore } from "./fs-keyv-store.js";
 import { FlowError } from "../errors.js";
 import { canonical } from "../hash/canonical.js";
+import { redactUrl, redactText } from "../redact.js";
 
 export type OutputHashes = Record<string, string | Record<string, string>>;
 
@@ -168,24 +169,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-/** A URL as it may be shown: credentials replaced by *** (redis://***@host:6379). */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
-}
-
-/** A message with every occurrence of the URL's credentials replaced by ***. */
-export function redactText(url: string, text: string): string {
-  let out = text.split(url).join(redactUrl(url));
-  const cred = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(url)?.[1];
-  if (cred) {
-    const pass = cred.includes(":") ? cred.slice(cred.indexOf(":") + 1) : cred;
-    let decoded = pass;
-    try {
-      decoded = decodeURIComponent(pass);
-    } catch {
-      /* not %-encoded */
-    }
-    for (const secret of [cred, pass, decoded]) if (secret.length >= 3) out = out.split(secret).join("***");
-  }
-  return out;
-}
+export { redactUrl, redactText };

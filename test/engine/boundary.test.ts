@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { buildSync } from "esbuild";
 import { REPO } from "../rig.js";
 
 function tsFiles(dir: string): string[] {
@@ -44,5 +45,20 @@ describe("the engine/tasks boundary", () => {
     expect(new Set(files.map((f) => f.split("/")[0]))).toEqual(new Set(["steps", "science", "formats", "commands", "synth"]));
     const names = files.map((f) => f.split("/").pop()!);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("a worker loads only what a task needs: not the workspace, the index or its cache clients", () => {
+    const r = buildSync({
+      entryPoints: [join(REPO, "engine/exec/worker.ts")],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      logLevel: "silent",
+    });
+    const loaded = Object.keys(r.metafile.inputs).map((f) => relative(REPO, resolve(REPO, f)));
+    expect(loaded).toContain("engine/task.ts");
+    expect(loaded.filter((f) => /keyv|store\/index|workspace\.ts|execa/.test(f))).toEqual([]);
   });
 });

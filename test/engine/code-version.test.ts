@@ -73,4 +73,32 @@ describe("task code version", () => {
     expect(v.files.some((f) => f.startsWith("tasks/formats/nwb/"))).toBe(true); // its own helpers are in
     expect(v.files.filter((f) => f.startsWith("engine/"))).toEqual([]);
   });
+
+  it("the closure is the real import graph (esbuild's metafile): re-exports count, an import named in a comment or a string does not", async () => {
+    const ws = toyWorkspace({
+      ...files,
+      "tasks/lib/index.ts": `export * from "./deep.js";\n`,
+      "tasks/lib/deep.ts": `export const word = "deep";\n`,
+      "tasks/unrelated.ts": `export const x = 1;\n`,
+      "tasks/second.ts": `import { writeFileSync } from "node:fs";
+import { word } from "./lib/index.js";
+// this comment mentions import "./unrelated.js", which is not an import
+const text = 'import "./unrelated.js"';
+export default { run(ctx: any) { writeFileSync(ctx.outputs.out, "second " + word + text.length); } };
+`,
+    });
+    await runJson(ws);
+    write(ws, { "tasks/unrelated.ts": `export const x = 2;\n` });
+    expect((await statusJson(ws)).map((n) => [n.id, n.state])).toEqual([
+      ["first", "up-to-date"],
+      ["second", "up-to-date"],
+    ]);
+    write(ws, { "tasks/lib/deep.ts": `export const word = "deeper";\n` });
+    expect((await statusJson(ws)).find((n) => n.id === "second")).toMatchObject({
+      state: "stale",
+      reasons: ["task code changed: tasks/lib/deep.ts"],
+    });
+    expect((await runJson(ws)).summary.ran).toEqual(["second"]);
+    expect(read(ws, "out/second.txt")).toBe("second deeper23");
+  });
 });

@@ -57,7 +57,11 @@ describe("two real runs at once", () => {
       "pipeline.yaml": `version: 1\ntasks:\n  slow:\n    run: { argv: [/bin/sh, -c, 'sleep 2; touch "$0"', "\${out.o}"] }\n    outputs: { o: out/slow.txt }\n`,
     });
     const first = execa(process.execPath, [FLOW, "run"], { cwd: ws, reject: false });
-    await new Promise((r) => setTimeout(r, 900));
+    // the first holds the lock once its lock file exists (and its task sleeps 2 s)
+    for (let t = 0; !existsSync(join(ws, ".flow/lock")); t++) {
+      if (t > 200) throw new Error("the first run never took the lock");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const second = await flow(ws, "run");
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`workspace is locked by 'flow run' (pid ${first.pid} on ${hostname()}`);

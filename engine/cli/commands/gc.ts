@@ -3,11 +3,11 @@
 // --older-than — anything younger. Everything else goes: objects, the index entries
 // that point at them, temp files of dead writers. A shared cache (another folder or a
 // server index) keeps colleagues' results younger than 30 days unless told otherwise.
-import { statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { splitFile, common, str, flag, type CommandSpec, type Values } from "../args.js";
 import { openContext, type Io } from "../context.js";
-import { entryHashes, type OutputHashes } from "../../store/index.js";
+import type { OutputHashes } from "../../store/index.js";
+import { collectGarbage } from "../../store/gc.js";
 import { readRun, runIds } from "../../records/runs.js";
 import { FlowError } from "../../errors.js";
 
@@ -44,54 +44,10 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
         for (const n of readRun(join(ws.flowDir, "runs"), id)?.nodes ?? [])
           if (n.key && (n.outcome === "ran" || n.outcome === "restored")) keys.add(n.key);
       }
-      // 2. every index entry: kept, young enough to keep, or to go
-      const drop: string[] = [];
-      let entries = 0;
-      const all: [string, string[]][] = []; // one pass over the index (a server index is a network scan)
-      for await (const [k, e] of ws.index.entries()) {
-        entries++;
-        const hs = entryHashes(e);
-        all.push([k, hs]);
-        const young = now - Date.parse(e.at) < minAgeMs;
-        if (keys.has(k) || young) hs.forEach((h) => keep.add(h));
-      }
-      // 3. objects nothing keeps (and older than --older-than, by their own time)
-      let removed = 0,
-        bytes = 0,
-        kept = 0;
-      const gone = new Set<string>();
-      for (const h of [...ws.objects.list()]) {
-        if (keep.has(h)) {
-          kept++;
-          continue;
-        }
-        let st;
-        try {
-          st = statSync(ws.objects.path(h));
-        } catch {
-          continue;
-        }
-        if (now - st.mtimeMs < minAgeMs) {
-          kept++;
-          continue;
-        }
-        bytes += st.size;
-        removed++;
-        gone.add(h);
-        if (!dry) ws.objects.remove(h);
-      }
-      // 4. index entries whose objects are gone
-      for (const [k, hs] of all) if (hs.some((h) => gone.has(h) || (!dry && !ws.objects.has(h)))) drop.push(k);
-      if (!dry) for (const k of drop) await ws.index.delete(k);
-      const strays = dry ? 0 : ws.objects.sweepStrays();
+      const r = await collectGarbage(ws.index, ws.objects, { keepObjects: keep, keepKeys: keys, minAgeMs, dryRun: dry, now });
       const res = {
         dryRun: dry,
-        removedObjects: removed,
-        removedBytes: bytes,
-        keptObjects: kept,
-        removedEntries: drop.length,
-        keptEntries: entries - drop.length,
-        removedTempFiles: strays,
+        ...r,
         keepRuns,
         olderThan: olderThan ?? null,
         shared,
@@ -100,7 +56,7 @@ async function gcCommand(positionals: string[], values: Values, io: Io): Promise
       else {
         const verb = dry ? "would remove" : "removed";
         io.out(
-          `gc: ${verb} ${removed} object(s) (${(bytes / 1e6).toFixed(1)} MB) and ${drop.length} index entr${drop.length === 1 ? "y" : "ies"}${dry ? "" : `, ${strays} temp file(s)`}; kept ${kept} object(s): this workspace's outputs, the last ${keepRuns} run(s)${olderThan ? `, and anything younger than ${olderThan}${shared && str(values, "older-than") === undefined ? " (a shared cache: colleagues' results)" : ""}` : ""}\n`,
+          `gc: ${verb} ${r.removedObjects} object(s) (${(r.removedBytes / 1e6).toFixed(1)} MB) and ${r.removedEntries} index entr${r.removedEntries === 1 ? "y" : "ies"}${dry ? "" : `, ${r.removedTempFiles} temp file(s)`}; kept ${r.keptObjects} object(s): this workspace's outputs, the last ${keepRuns} run(s)${olderThan ? `, and anything younger than ${olderThan}${shared && str(values, "older-than") === undefined ? " (a shared cache: colleagues' results)" : ""}` : ""}\n`,
         );
       }
     } finally {

@@ -29,7 +29,7 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
     const planner = new Planner(pipeline, ws);
     const need = pipeline.dag.closureUp(specs.map((s) => s.spec.node));
     const status = new Map<string, Awaited<ReturnType<Planner["status"]>>>();
-    for (const n of pipeline.nodes) if (need.has(n.id)) status.set(n.id, await planner.status(n));
+    for await (const st of planner.assess(need)) status.set(st.node.id, st);
     for (const { file, spec } of specs) {
       const result = (r: NodeResultFile) => writeFileSync(join(dirname(file), `${spec.key}.result`), JSON.stringify(r));
       const node = pipeline.nodes.find((n) => n.id === spec.node);

@@ -28,8 +28,8 @@ async function reportCommand(positionals: string[], values: Values, io: Io): Pro
 
     const planner = new Planner(pipeline, ws);
     const nodes: ReportNode[] = [];
-    for (const n of pipeline.nodes) {
-      const st = await planner.status(n);
+    for await (const st of planner.assess()) {
+      const n = st.node;
       const r = ran.get(n.id);
       nodes.push({
         id: n.id,

@@ -15,7 +15,7 @@ import { onInterrupt, describeInterrupt, isInterrupting } from "../interrupt.js"
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { RunLog, newRunId, readRun, writeTrace } from "../../records/runs.js";
-import { FLOW_VERSION } from "../../workspace.js";
+import { FLOW_VERSION } from "../../version.js";
 
 async function runCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
@@ -156,9 +156,8 @@ async function dryRun(
   const planner = new Planner(pipeline, ws);
   const wanted = selection ? pipeline.dag.closureUp(selection) : undefined;
   const plan: { id: string; action: string; reasons: string[] }[] = [];
-  for (const n of pipeline.nodes) {
-    if (wanted && !wanted.has(n.id)) continue;
-    const st = await planner.status(n);
+  for await (const st of planner.assess(wanted)) {
+    const n = st.node;
     const action = st.state === "up-to-date" ? "up-to-date" : st.state === "restorable" ? "restore" : "run";
     plan.push({ id: n.id, action, reasons: st.reasons });
   }

@@ -23,8 +23,8 @@ async function statusCommand(positionals: string[], values: Values, io: Io): Pro
     const show = rest.length ? new Set(selectFromArgs(pipeline.nodes, rest).map((n) => n.id)) : undefined;
     const planner = new Planner(pipeline, ws);
     const rows = [];
-    for (const n of pipeline.nodes) {
-      const st = await planner.status(n); // every node: downstream states need upstream ones
+    for await (const st of planner.assess(show && pipeline.dag.closureUp(show))) {
+      const n = st.node;
       if (show && !show.has(n.id)) continue;
       rows.push({ id: n.id, task: n.task, params: { ...n.params, ...n.vars }, vars: n.vars, state: st.state, reasons: st.reasons });
     }
