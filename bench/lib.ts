@@ -39,11 +39,11 @@ export function records(ws: string): ProvenanceRecord[] {
   );
 }
 
-export async function ensureCache(name: string, scale: "full" | "many", sessions = 58): Promise<string> {
+export async function ensureCache(name: string, scale: "full" | "many" | "dataset", sessions = 58): Promise<string> {
   const dir = join(WORK, name);
   if (existsSync(join(dir, "manifest.json"))) return dir;
   const t = performance.now();
-  await flow(REPO, "synth", dir, "--scale", scale, "--sessions", String(sessions));
+  await flow(REPO, "synth", dir, "--scale", scale, ...(scale === "full" ? [] : ["--sessions", String(sessions)]));
   console.log(`(generated ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s; kept in bench/.work for next time)`);
   return dir;
 }

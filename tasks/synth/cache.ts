@@ -7,17 +7,31 @@ import { writeSessionNwb } from "./write-nwb.js";
 import { toCsv, type Cell } from "../formats/pyfmt.js";
 import { tempSibling } from "#flow/task";
 
-export type CacheScale = "example" | "full" | "many";
+export type CacheScale = "example" | "full" | "many" | "dataset";
 
 /**
  * example: 2 brain_observatory_1.1 + 2 functional_connectivity sessions with short
  *          blocks of every stimulus; session 719161530 has no eye tracking.
  * full:    one brain_observatory_1.1 session of real size (benchmarks).
  * many:    N example-size sessions of both types (the 58-session no-op benchmark).
+ * dataset: N full-size sessions, the two types in turn, each its own seed (the
+ *          whole-dataset benchmark, bench/dataset.ts).
  */
 export function cacheSpecs(scale: CacheScale, seed = 1, n = 58): SessionSpec[] {
   if (scale === "full") {
     return [{ id: 715093703, type: "brain_observatory_1.1", scale: "full", seed, eye: true, contrast: true, invalid: true, durations: true }];
+  }
+  if (scale === "dataset") {
+    return Array.from({ length: n }, (_, i) => ({
+      id: 715093703 + i * 1117,
+      type: i % 2 === 0 ? ("brain_observatory_1.1" as const) : ("functional_connectivity" as const),
+      scale: "full" as const,
+      seed: seed * 1000 + 500 + i,
+      eye: true,
+      contrast: i % 4 === 0,
+      invalid: i % 3 === 0,
+      durations: true,
+    }));
   }
   if (scale === "example") {
     return [

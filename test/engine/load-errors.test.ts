@@ -127,7 +127,7 @@ describe("the command line", () => {
     expect(h.stderr).toMatch(/--scale full +1 full-size/);
     const r = await flow(REPO, "synth", tempDir(), "--sessions", "1");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--sessions applies to --scale many only");
+    expect(r.stderr).toContain("--sessions applies to --scale many and dataset only");
     const u = await flow(REPO, "synth", tempDir(), "--sesions", "3");
     expect(u.code).toBe(2);
     expect(u.stderr).toContain("Unknown option '--sesions'");

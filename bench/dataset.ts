@@ -1,0 +1,128 @@
+// The whole dataset (issue 11): N full-size sessions (the two session types in turn, each
+// its own seed), run cold with --jobs 2 for growing subsets of them (selected with
+// `session_ids`, as a user would). Prints the per-session marginal cost and its
+// projection to the real 58 sessions, and the time and peak RSS of the nodes that gather
+// over sessions (clean, stimulus_file, subset, stats, figures) as N grows: linear in
+// time, flat in memory. Baseline in the same process: the I/O floor of one session (read
+// every spike time once, write its uint8 tensors once).
+//   node bin/run-ts.js bench/dataset.ts [--sessions 6]
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import h5wasm from "h5wasm/node";
+import { workspace, flow, records, ensureCache, table, s, WORK } from "./lib.js";
+import type { ProvenanceRecord } from "../engine/records/records.js";
+
+const argN = process.argv.indexOf("--sessions");
+const N = argN > 0 ? Number(process.argv[argN + 1]) : 6;
+const GATHER = ["clean", "stimulus_file", "subset", "stats", "figures"];
+
+const ids = (cache: string) =>
+  readdirSync(cache)
+    .filter((d) => /^session_\d+$/.test(d))
+    .map((d) => Number(d.slice(8)))
+    .sort((a, b) => a - b);
+
+/** Read every spike time of one session once, then write as many uint8 bytes as its tensors hold. */
+async function ioFloor(nwb: string, uint8: number): Promise<number> {
+  await h5wasm.ready;
+  const t0 = performance.now();
+  const f = new h5wasm.File(nwb, "r");
+  const ds = f.get("units/spike_times") as unknown as { shape: number[]; slice(r: number[][]): Float64Array };
+  const n = ds.shape[0]!;
+  for (let a = 0; a < n; a += 8_000_000) ds.slice([[a, Math.min(n, a + 8_000_000)]]);
+  f.close();
+  const tmp = join(WORK, "io-floor.bin");
+  const block = new Uint8Array(64 << 20);
+  for (let w = 0; w < uint8; w += block.length) writeFileSync(tmp, block.subarray(0, Math.min(block.length, uint8 - w)), { flag: w ? "a" : "w" });
+  rmSync(tmp);
+  return performance.now() - t0;
+}
+
+/** Bytes of the uint8 spike tensors in the stimulus files of a workspace. */
+async function tensorBytes(ws: string): Promise<number> {
+  await h5wasm.ready;
+  let uint8 = 0;
+  const dir = join(ws, "data", "02_stimulus_types");
+  for (const f of readdirSync(dir)) {
+    const h = new h5wasm.File(join(dir, f), "r");
+    for (const sess of h.keys())
+      for (const st of (h.get(sess) as unknown as { keys(): string[] }).keys()) {
+        const shape = (h.get(`${sess}/${st}/spike_data/spike_data`) as unknown as { shape: number[] }).shape;
+        uint8 += shape.reduce((a, b) => a * b, 1);
+      }
+    h.close();
+  }
+  return uint8;
+}
+
+interface Point {
+  n: number;
+  wallMs: number;
+  cpuMs: number;
+  gather: Record<string, { ms: number; rssMb: number }>;
+  maxRssMb: number;
+  uint8: number;
+}
+
+async function runWith(cache: string, sessions: number[]): Promise<Point> {
+  const ws = workspace(`dataset_ws_${sessions.length}`);
+  const run = await flow(ws, "run", "--set", `allen_cache=${cache}`, "--set", `session_ids=[${sessions.join(",")}]`, "--jobs", "2", "--json");
+  const recs: ProvenanceRecord[] = records(ws).filter((r) => r.status === "ok");
+  const dur = (r: ProvenanceRecord) => Date.parse(r.end) - Date.parse(r.start);
+  const gather: Point["gather"] = {};
+  for (const t of GATHER) {
+    const rs = recs.filter((r) => r.task === t);
+    gather[t] = { ms: rs.reduce((a, r) => a + dur(r), 0), rssMb: Math.max(0, ...rs.map((r) => r.maxRssMb ?? 0)) };
+  }
+  const point = {
+    n: sessions.length,
+    wallMs: run.ms,
+    cpuMs: recs.reduce((a, r) => a + dur(r), 0),
+    gather,
+    maxRssMb: Math.max(...recs.map((r) => r.maxRssMb ?? 0)),
+    uint8: await tensorBytes(ws),
+  };
+  rmSync(join(ws, "data"), { recursive: true, force: true }); // ~0.2 GB per session
+  rmSync(join(ws, "cache"), { recursive: true, force: true });
+  return point;
+}
+
+export async function dataset() {
+  console.log(`\n# The whole dataset: ${N} full-size sessions, cold, --jobs 2`);
+  const cache = await ensureCache(`dataset_cache_${N}`, "dataset", N);
+  const all = ids(cache);
+  const sizes = [...new Set([2, Math.round(N / 2), N])].filter((n) => n >= 1 && n <= all.length).sort((a, b) => a - b);
+  const points: Point[] = [];
+  for (const n of sizes) {
+    const p = await runWith(cache, all.slice(0, n));
+    points.push(p);
+    console.log(`  (${n} sessions: ${s(p.wallMs)})`);
+  }
+  const first = points[0]!,
+    last = points[points.length - 1]!;
+  const marginal = (last.wallMs - first.wallMs) / (last.n - first.n);
+  const marginalCpu = (last.cpuMs - first.cpuMs) / (last.n - first.n);
+  const floor = await ioFloor(join(cache, `session_${all[0]}`, `session_${all[0]}.nwb`), last.uint8 / last.n);
+  const gatherCells = (p: Point) => GATHER.map((t) => `${t} ${s(p.gather[t]!.ms)}/${p.gather[t]!.rssMb} MB`).join(", ");
+  const rows: [string, string, string?][] = [];
+  for (const p of points) {
+    rows.push([`${p.n} sessions: wall, per session`, `${s(p.wallMs)}, ${s(p.wallMs / p.n)}`]);
+    rows.push([`  gather nodes (time / peak RSS)`, gatherCells(p)]);
+    rows.push([`  peak RSS of any node`, `${p.maxRssMb} MB`, "≤ 2048 MB"]);
+  }
+  rows.push([`marginal cost per session (${first.n} → ${last.n}), wall / node time`, `${s(marginal)} / ${s(marginalCpu)}`]);
+  rows.push([`baseline: I/O floor of one session (read spikes once + write uint8 once)`, s(floor)]);
+  rows.push([`  marginal wall per session / I/O floor`, `${(marginal / floor).toFixed(2)}×`]);
+  const fixed = first.wallMs - marginal * first.n;
+  rows.push([`projected: 58 sessions on 2 cores (fixed + 58 × marginal)`, s(fixed + 58 * marginal), "≤ 300 s"]);
+  // 16 cores: the node time spreads over 8× the workers; gather nodes are one per stimulus
+  rows.push([
+    `projected: 58 sessions on 16 cores (58 × node time per session / 16)`,
+    s((58 * marginalCpu) / 16),
+    "≤ 60 s (an estimate: assumes the disk keeps up)",
+  ]);
+  table(rows);
+  return { points, marginal, floor };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await dataset();
