@@ -1,10 +1,11 @@
 // Shared helpers for the benchmarks: workspaces, the CLI as a real process, records.
-import { mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, existsSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, rmSync, readFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { ProvenanceRecord } from "../engine/records/records.js";
+import { linkPipeline } from "../test/rig.js";
 
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const WORK = join(REPO, "bench", ".work");
@@ -14,9 +15,7 @@ export function workspace(name: string): string {
   const dir = join(WORK, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "pipeline.yaml"), readFileSync(join(REPO, "pipeline.yaml")));
-  for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(REPO, d), join(dir, d));
-  return dir;
+  return linkPipeline(dir);
 }
 
 export async function flow(cwd: string, ...args: string[]) {

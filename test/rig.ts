@@ -85,12 +85,19 @@ export async function statusJson(cwd: string, ...args: string[]) {
   return JSON.parse(r.stdout) as { id: string; task: string; params: Record<string, unknown>; state: string; reasons: string[] }[];
 }
 
-/** A workspace that runs this repo's pipeline.yaml (tasks/ and engine/ linked, not copied). */
-export function pipelineWorkspace(): string {
-  const dir = tempDir("flow-pipe-");
+/**
+ * Makes `dir` a workspace that runs this repo's pipeline.yaml (tasks/ and engine/
+ * linked, not copied). The one set-up helper of test/ and bench/.
+ */
+export function linkPipeline(dir: string): string {
   writeFileSync(join(dir, "pipeline.yaml"), readFileSync(join(REPO, "pipeline.yaml")));
   for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(REPO, d), join(dir, d));
   return dir;
+}
+
+/** A fresh temp workspace running this repo's pipeline.yaml. */
+export function pipelineWorkspace(): string {
+  return linkPipeline(tempDir("flow-pipe-"));
 }
 
 /** A toy pipeline: `count[name=…]` TS tasks over in/*.txt, and a shell `concat` over them. */

@@ -10,7 +10,7 @@ import type { Workspace } from "../workspace.js";
 import { FLOW_VERSION } from "../version.js";
 import type { Executor, Job } from "../exec/types.js";
 import type { OutputHashes } from "../store/index.js";
-import { tempOutputs, storeOutputs, removeTemp, changedInputs } from "./materialise.js";
+import { tempOutputs, storeOutputs, removeTemp, changedInputs } from "../store/materialise.js";
 import { systemFailure } from "../errors.js";
 import type { Usage } from "../exec/types.js";
 import { OutputTail, writeTaskOutput } from "../records/task-output.js";

@@ -8,7 +8,7 @@ import type { Workspace } from "../workspace.js";
 import type { Executor, Usage } from "../exec/types.js";
 import type { Logger, Summary } from "../report/events.js";
 import type { OutputHashes } from "../store/index.js";
-import { restoreOutputs, sweepLeftovers } from "./materialise.js";
+import { restoreOutputs, sweepLeftovers } from "../store/materialise.js";
 import { executeIntoCache, jobFor } from "./execute-node.js";
 import type { Dag } from "../graph/dag.js";
 

@@ -1,11 +1,12 @@
-// Moving results between a job's temp folder, the object store and the workspace.
+// Moving results between a job's temp folder, the object store and the workspace: the
+// cache side of executing (store) and of restoring; the scheduler only calls these.
 import { join, basename, dirname } from "node:path";
-import { sweepTemps, tempName, inFolder } from "../store/atomic.js";
+import { sweepTemps, tempName, inFolder } from "./atomic.js";
 import { allOutputPaths } from "../plan/plan.js";
 import { rmSync, rmdirSync, mkdirSync, lstatSync, readlinkSync } from "node:fs";
 import { hashFile } from "../hash/file-hash.js";
 import { inputPaths, type PlanNode } from "../pipeline/types.js";
-import type { OutputHashes } from "../store/index.js";
+import type { OutputHashes } from "./index.js";
 import type { Workspace } from "../workspace.js";
 
 /** Temp output paths for a job: same base names (tasks may look at extensions). */
