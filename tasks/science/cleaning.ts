@@ -54,6 +54,26 @@ export interface MedianResult {
   summary: { stimulus_name: string; before: number; after: number; removed: number; percent: number }[];
 }
 
+/** The median duration per stimulus name, in order of first appearance. */
+export function medianDurations(byName: Map<string, number[]>): Map<string, number> {
+  return new Map([...byName].map(([n, ds]) => [n, median(ds)]));
+}
+
+/** Whether a row is kept: |duration − median of its stimulus name| < the threshold. */
+export function keptByMedian(r: Row, medians: Map<string, number>, thresholdMovie: number, thresholdOther: number): boolean {
+  const th = isMovie(r.stimulus_name) ? thresholdMovie : thresholdOther;
+  return Math.abs(r.duration - medians.get(r.stimulus_name)!) < th;
+}
+
+/** Before/after counts per stimulus name (the filtered_summary table). */
+export function filterSummary(before: Map<string, number>, after: Map<string, number>): MedianResult["summary"] {
+  return [...before].map(([name, n]) => {
+    const a = after.get(name) ?? 0;
+    const removed = n - a;
+    return { stimulus_name: name, before: n, after: a, removed, percent: Math.round((removed / n) * 100 * 100) / 100 };
+  });
+}
+
 /** Keeps |duration − median| < threshold, per stimulus name over all sessions. */
 export function medianFilter(rows: Row[], thresholdMovie: number, thresholdOther: number): MedianResult {
   const byName = new Map<string, number[]>();
@@ -61,18 +81,11 @@ export function medianFilter(rows: Row[], thresholdMovie: number, thresholdOther
     if (!byName.has(r.stimulus_name)) byName.set(r.stimulus_name, []);
     byName.get(r.stimulus_name)!.push(r.duration);
   }
-  const medians = new Map([...byName].map(([n, ds]) => [n, median(ds)]));
-  const kept = rows.filter((r) => {
-    const th = isMovie(r.stimulus_name) ? thresholdMovie : thresholdOther;
-    return Math.abs(r.duration - medians.get(r.stimulus_name)!) < th;
-  });
+  const medians = medianDurations(byName);
+  const kept = rows.filter((r) => keptByMedian(r, medians, thresholdMovie, thresholdOther));
   const after = new Map<string, number>();
   for (const r of kept) after.set(r.stimulus_name, (after.get(r.stimulus_name) ?? 0) + 1);
-  const summary = [...byName].map(([name, ds]) => {
-    const a = after.get(name) ?? 0;
-    const removed = ds.length - a;
-    return { stimulus_name: name, before: ds.length, after: a, removed, percent: Math.round((removed / ds.length) * 100 * 100) / 100 };
-  });
+  const summary = filterSummary(new Map([...byName].map(([n, ds]) => [n, ds.length])), after);
   return { kept, medians, summary };
 }
 

@@ -2,11 +2,11 @@
 // (01_original, 02_whole_movies, 03_filtered, median_durations, filtered_summary), and
 // per session the kept presentations the binning reads. The median is over all
 // sessions together, which is why this node is not per session.
-import { writeFileSync } from "node:fs";
+import { writeFileSync, rmSync } from "node:fs";
 import { defineTask, TaskError } from "#flow/task";
-import { readJson, writeJson } from "../formats/json.js";
-import { toCsv, type Cell as CsvCell } from "../formats/pyfmt.js";
-import { mergeWholeMovies, medianFilter, removeBlanks, type Row } from "../science/cleaning.js";
+import { readJson, writeJson, JsonLines } from "../formats/json.js";
+import { toCsv, CsvWriter, type Cell as CsvCell } from "../formats/pyfmt.js";
+import { mergeWholeMovies, medianDurations, keptByMedian, filterSummary, removeBlanks, type Row } from "../science/cleaning.js";
 import { stimulusTypes, relevantBySource } from "../science/stimulus-types.js";
 import type { SessionPresentations } from "./presentations.js";
 
@@ -17,49 +17,117 @@ export interface KeptPresentations {
   before: Record<string, number>;
 }
 
-function tableCsv(rows: Row[]): string {
-  const params = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].sort();
-  const cols = [
-    "session_id",
-    "stimulus_presentation_id",
-    "stimulus_name",
-    "stimulus_block",
-    "start_time",
-    "stop_time",
-    "duration",
-    "stimulus_condition_id",
-    ...params,
-  ];
-  const cell = (v: unknown): CsvCell => (v === null || v === undefined ? "null" : (v as CsvCell));
-  const data = rows.map((r) => [
-    r.session,
-    r.stimulus_presentation_id,
-    r.stimulus_name,
-    cell(r.stimulus_block),
-    r.start_time,
-    r.stop_time,
-    r.duration,
-    cell(r.stimulus_condition_id),
-    ...params.map((p) => cell(r.params[p])),
-  ]);
-  return toCsv(cols, data, new Set(["session_id", "stimulus_presentation_id", "stimulus_condition_id"]));
+const INT_COLUMNS = new Set(["session_id", "stimulus_presentation_id", "stimulus_condition_id"]);
+
+/** The columns of a presentation table: fixed ones, then every param name in the table, sorted. */
+const columns = (params: string[]) => [
+  "session_id",
+  "stimulus_presentation_id",
+  "stimulus_name",
+  "stimulus_block",
+  "start_time",
+  "stop_time",
+  "duration",
+  "stimulus_condition_id",
+  ...params,
+];
+const cell = (v: unknown): CsvCell => (v === null || v === undefined ? "null" : (v as CsvCell));
+const cells = (r: Row, params: string[]): CsvCell[] => [
+  r.session,
+  r.stimulus_presentation_id,
+  r.stimulus_name,
+  cell(r.stimulus_block),
+  r.start_time,
+  r.stop_time,
+  r.duration,
+  cell(r.stimulus_condition_id),
+  ...params.map((p) => cell(r.params[p])),
+];
+
+/** A session's presentation rows, with its id on each. */
+function sessionRows(path: string): { session: number; rows: Row[] } {
+  const t = readJson<SessionPresentations>(path);
+  return { session: t.session, rows: t.presentations.map((p) => ({ ...p, session: t.session })) };
 }
 
 export default defineTask({
   inputs: { tables: "files" },
   outputs: { original: "file", whole_movies: "file", filtered: "file", medians: "file", summary: "file", kept: "files" },
   params: ["stimuli", "median_threshold_movie", "median_threshold_other"],
+  // One session's table in memory at a time (58 full sessions are ~4·10⁶ rows): a first
+  // pass collects the column names and every duration (the median is over all sessions),
+  // a second writes the tables row by row. The filtered table's columns are the params
+  // of the rows that survive, known only at the end: its rows wait in a spool file.
   run(ctx) {
     const types = stimulusTypes(ctx.params.stimuli!);
     const relevant = relevantBySource(types);
-    const tables = ctx.inputs.tables.map((p) => readJson<SessionPresentations>(p));
-    const rows: Row[] = tables.flatMap((t) => t.presentations.map((p) => ({ ...p, session: t.session })));
-    writeFileSync(ctx.outputs.original, tableCsv(rows));
+    const thMovie = Number(ctx.params.median_threshold_movie);
+    const thOther = Number(ctx.params.median_threshold_other);
+    const paths = ctx.inputs.tables;
 
-    const whole = mergeWholeMovies(rows);
-    writeFileSync(ctx.outputs.whole_movies, tableCsv(whole));
+    const originalParams = new Set<string>();
+    const wholeParams = new Set<string>();
+    const durations = new Map<string, number[]>(); // stimulus name → durations, in order of appearance
+    for (const p of paths) {
+      const { rows } = sessionRows(p);
+      for (const r of rows) for (const k of Object.keys(r.params)) originalParams.add(k);
+      for (const r of mergeWholeMovies(rows)) {
+        for (const k of Object.keys(r.params)) wholeParams.add(k);
+        let ds = durations.get(r.stimulus_name);
+        if (!ds) durations.set(r.stimulus_name, (ds = []));
+        ds.push(r.duration);
+      }
+    }
+    const medians = medianDurations(durations);
 
-    const { kept, medians, summary } = medianFilter(whole, Number(ctx.params.median_threshold_movie), Number(ctx.params.median_threshold_other));
+    const origCols = [...originalParams].sort();
+    const wholeCols = [...wholeParams].sort();
+    const original = new CsvWriter(ctx.outputs.original, columns(origCols), INT_COLUMNS);
+    const wholeCsv = new CsvWriter(ctx.outputs.whole_movies, columns(wholeCols), INT_COLUMNS);
+    const spool = new JsonLines<Row>(`${ctx.outputs.filtered}.rows.jsonl`);
+    const filteredParams = new Set<string>();
+    const after = new Map<string, number>();
+    const seen = new Set<number>();
+    let nRows = 0,
+      nWhole = 0,
+      nKept = 0,
+      nFiltered = 0;
+    for (const p of paths) {
+      const { session, rows } = sessionRows(p);
+      seen.add(session);
+      for (const r of rows) original.row(cells(r, origCols));
+      const whole = mergeWholeMovies(rows);
+      for (const r of whole) wholeCsv.row(cells(r, wholeCols));
+      const kept = whole.filter((r) => keptByMedian(r, medians, thMovie, thOther));
+      for (const r of kept) after.set(r.stimulus_name, (after.get(r.stimulus_name) ?? 0) + 1);
+      const filtered = removeBlanks(kept, (n) => relevant.get(n));
+      for (const r of filtered) {
+        for (const k of Object.keys(r.params)) filteredParams.add(k);
+        spool.push(r);
+      }
+      nRows += rows.length;
+      nWhole += whole.length;
+      nKept += kept.length;
+      nFiltered += filtered.length;
+      const out = ctx.outputs.kept[String(session)];
+      if (out !== undefined) {
+        const before: Record<string, number> = {};
+        for (const r of whole) before[r.stimulus_name] = (before[r.stimulus_name] ?? 0) + 1;
+        const k: KeptPresentations = { session, presentations: filtered.filter((r) => relevant.has(r.stimulus_name)), before };
+        writeJson(out, k);
+      }
+    }
+    original.close();
+    wholeCsv.close();
+    for (const session of Object.keys(ctx.outputs.kept))
+      if (!seen.has(Number(session))) throw new TaskError(`clean: no presentations table for session ${session}`);
+
+    const filteredCols = [...filteredParams].sort();
+    const filteredCsv = new CsvWriter(ctx.outputs.filtered, columns(filteredCols), INT_COLUMNS);
+    spool.drain((r) => filteredCsv.row(cells(r, filteredCols)));
+    filteredCsv.close();
+    rmSync(spool.path);
+
     writeFileSync(
       ctx.outputs.medians,
       toCsv(
@@ -67,6 +135,7 @@ export default defineTask({
         [...medians].map(([n, m]) => [n, m]),
       ),
     );
+    const summary = filterSummary(new Map([...durations].map(([n, ds]) => [n, ds.length])), after);
     writeFileSync(
       ctx.outputs.summary,
       toCsv(
@@ -75,21 +144,6 @@ export default defineTask({
         new Set(["before", "after", "removed"]),
       ),
     );
-
-    const filtered = removeBlanks(kept, (n) => relevant.get(n));
-    writeFileSync(ctx.outputs.filtered, tableCsv(filtered));
-
-    const perSession = ctx.outputs.kept;
-    for (const [session, path] of Object.entries(perSession)) {
-      const s = Number(session);
-      if (!tables.some((t) => t.session === s)) throw new TaskError(`clean: no presentations table for session ${session}`);
-      const before: Record<string, number> = {};
-      for (const r of whole) if (r.session === s) before[r.stimulus_name] = (before[r.stimulus_name] ?? 0) + 1;
-      const out: KeptPresentations = { session: s, presentations: filtered.filter((r) => r.session === s && relevant.has(r.stimulus_name)), before };
-      writeJson(path, out);
-    }
-    ctx.log(
-      `${rows.length} presentations, ${whole.length} after whole-movie merge, ${kept.length} after the median filter, ${filtered.length} after blank removal`,
-    );
+    ctx.log(`${nRows} presentations, ${nWhole} after whole-movie merge, ${nKept} after the median filter, ${nFiltered} after blank removal`);
   },
 });
