@@ -104,15 +104,34 @@ export interface CommandContext {
    */
   outputStates?(paths: string[]): Promise<{ path: string; node?: string; state: string; reasons: string[] }[]>;
 }
-export type CommandFn = (args: string[], ctx: CommandContext) => Promise<number>;
 /**
- * A command used as a `prepare: when:` step may also export `pending(args, ctx)`: what it
- * would do now, in a few words, or undefined when there is nothing to do. It must be
+ * What a pipeline command declares about its command line (its `cli` export). flow's one
+ * parser (commander) reads it for `flow <command>` and for `prepare:` steps alike: help
+ * is generated, unknown options, missing arguments and values outside `choices` are
+ * refused (exit 2) before the command runs.
+ */
+export interface CommandCli {
+  /** the positional arguments: "<stimulus> <structure> <out_dir>", "[dir] [source]" */
+  args: string;
+  /** more than pipeline.yaml's one-line description, for `flow <command> --help` */
+  description?: string;
+  options: { flags: string; description: string; default?: string; choices?: string[] }[];
+}
+/** The parsed command line: positionals in order, options by long name ("session-ids"). */
+export interface CommandInput {
+  args: string[];
+  options: Record<string, string | boolean | undefined>;
+}
+export type CommandFn = (input: CommandInput, ctx: CommandContext) => Promise<number>;
+/**
+ * A command used as a `prepare: when:` step may also export `pending(input, ctx)`: what
+ * it would do now, in a few words, or undefined when there is nothing to do. It must be
  * cheap and must not touch the network: `flow status` calls it.
  */
-export type PendingFn = (args: string[], ctx: CommandContext) => Promise<string | undefined> | string | undefined;
+export type PendingFn = (input: CommandInput, ctx: CommandContext) => Promise<string | undefined> | string | undefined;
 export interface CommandModule {
   command: CommandFn;
+  cli: CommandCli;
   pending?: PendingFn;
 }
 

@@ -18,7 +18,7 @@ import { readPipelineSource } from "../pipeline/source.js";
 import { validatePipeline } from "../pipeline/validate.js";
 import { paramSpecs, resolveParams, parseSets } from "../pipeline/params.js";
 import { FLOW_VERSION } from "../version.js";
-import { loadCommand } from "../pipeline/commands.js";
+import { loadCommandModule, parseCommandLine } from "../pipeline/commands.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { Workspace } from "../workspace.js";
 import { Planner, allOutputPaths } from "../plan/plan.js";
@@ -81,12 +81,6 @@ export function reportError(e: unknown, io: Io, verbose: boolean): number {
     io.err(`flow: ${sys.message}\n`);
     return EXIT.environment;
   }
-  // node:util parseArgs in a pipeline command: an unknown option or a missing value
-  const code = (e as { code?: string })?.code;
-  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-    io.err(`flow: ${(e as Error).message.replace(/\. To specify.*$/s, "")}\n`);
-    return EXIT.usage;
-  }
   io.err(`flow: internal error: ${(e as Error)?.message ?? e}\n`);
   if (verbose) io.err(`${(e as Error)?.stack}\n`);
   else io.err("(this is a bug in flow; run again with -v for the stack trace and report it)\n");
@@ -109,10 +103,12 @@ async function pipelineCommand(name: string, argv: string[], io: Io): Promise<nu
   const src = readPipelineSource(resolve(file), file);
   const spec = validatePipeline(src);
   const root = resolve(file, "..");
-  const fn = await loadCommand(spec, root, name, file);
-  if (!fn) throw new FlowError("usage", `unknown command '${name}'`);
+  const mod = await loadCommandModule(spec, root, name, file);
+  if (!mod) throw new FlowError("usage", `unknown command '${name}'`);
+  const parsed = parseCommandLine(name, mod.cli, rest, io, spec.commands![name]!.description);
+  if (!parsed.ok) return parsed.code;
   const params = resolveParams(src, paramSpecs(src, spec), parseSets(sets));
-  return fn(rest, { root, params, log: (m) => io.err(`${m}\n`), outputStates: (paths) => outputStates(file, sets, paths) });
+  return mod.command(parsed.input, { root, params, log: (m) => io.err(`${m}\n`), outputStates: (paths) => outputStates(file, sets, paths) });
 }
 
 /** For pipeline commands: the state of the nodes that make these output paths (is the file current?). */

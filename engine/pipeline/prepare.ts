@@ -12,7 +12,7 @@ import { FlowError } from "../errors.js";
 import { substitute } from "./template.js";
 import type { ParamSpec, ParamValue, PipelineSpec } from "./types.js";
 import type { PipelineSource } from "./source.js";
-import { loadCommandModule } from "./commands.js";
+import { loadCommandModule, parseStepLine } from "./commands.js";
 import { sweepTemps } from "../store/atomic.js";
 import { redactUrl } from "../redact.js";
 
@@ -50,12 +50,20 @@ export async function pendingPrepare(
       if (existsSync(target) || target !== resolve(root, substitute(step.creates, scope(defaults)))) continue;
       steps.push({ what: `creates ${target}`, target, command: step.command, args, where });
     } else if (step.when !== undefined && substitute(step.when, scope(params)) !== "") {
-      const mod = await loadCommandModule(spec, root, step.command, where);
-      const what = mod.pending ? await mod.pending(args, { root, params, log: () => {} }) : `flow ${step.command}`;
+      const mod = await stepModule(spec, root, step.command, where);
+      const what = mod.pending
+        ? await mod.pending(parseStepLine(step.command, mod.cli, args, where), { root, params, log: () => {} })
+        : `flow ${step.command}`;
       if (what) steps.push({ what, command: step.command, args, where });
     }
   }
   return steps;
+}
+
+async function stepModule(spec: PipelineSpec, root: string, name: string, where: string) {
+  const mod = await loadCommandModule(spec, root, name, where);
+  if (!mod) throw new FlowError("pipeline-invalid", `${where}: unknown command '${name}'`);
+  return mod;
 }
 
 export async function runPrepare(
@@ -67,10 +75,11 @@ export async function runPrepare(
   log: (m: string) => void,
 ) {
   for (const step of await pendingPrepare(src, spec, root, params, specs)) {
-    const { command } = await loadCommandModule(spec, root, step.command, step.where);
+    const { command, cli } = await stepModule(spec, root, step.command, step.where);
+    const input = parseStepLine(step.command, cli, step.args, step.where);
     if (step.target) sweepTemps(dirname(step.target)); // what a killed earlier attempt left
     log(`preparing: ${step.what} (flow ${step.command} ${step.args.map(redactUrl).join(" ")})`);
-    const code = await command(step.args, { root, params, log });
+    const code = await command(input, { root, params, log });
     if (code !== 0) throw new FlowError("input-missing", `${step.where}: flow ${step.command} failed (exit ${code})`);
     if (step.target && !existsSync(step.target))
       throw new FlowError("input-missing", `${step.where}: flow ${step.command} did not create ${step.target}`);

@@ -3,10 +3,9 @@
 // with the arrays, their coordinates and the names of the axes (or the bare .npy files
 // with a .json sidecar). Spikes as units × presentations × time (the original's order),
 // speed and pupil as presentations × time. Only from an up-to-date stimulus file.
-import { parseArgs } from "node:util";
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { CommandFn } from "#flow/task";
+import type { CommandCli, CommandFn } from "#flow/task";
 import { h5, type H5Group, type H5Dataset } from "../formats/h5.js";
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { zipStored } from "../formats/npz.js";
@@ -38,29 +37,23 @@ function npyStrings(xs: string[]): Buffer {
 
 const int64 = (d: H5Dataset) => BigInt64Array.from(d.value as ArrayLike<bigint> | BigInt64Array, (x) => BigInt(x));
 
-const USAGE = `usage: flow export <stimulus> <structure> <out_dir> [--data spike_data|speed|pupil] [--format npz|npy]
-  One file per session of the stimulus type's HDF5 file, for the brain structure:
-  session_<id>-<stimulus>-<structure>-<data>.npz (numpy.load) holding the array(s) and their
-  coordinates: spike_data as (unit_id, presentation_id, time) — the original dataset's
-  order, units first; speed and the pupil_data variables as (presentation_id, time);
-  'dims' names the axes in order. --format npy writes the bare .npy files (as the original)
-  with a .json sidecar giving the dims and coordinates. The stimulus file must be up to date.`;
+export const cli: CommandCli = {
+  args: "<stimulus> <structure> <out_dir>",
+  description: `One file per session of the stimulus type's HDF5 file, for the brain structure: session_<id>-<stimulus>-<structure>-<data>.npz (numpy.load) holding the array(s) and their coordinates: spike_data as (unit_id, presentation_id, time) — the original dataset's order, units first; speed and the pupil_data variables as (presentation_id, time); 'dims' names the axes in order. --format npy writes the bare .npy files (as the original) with a .json sidecar giving the dims and coordinates. The stimulus file must be up to date.`,
+  options: [
+    { flags: "--data <what>", description: "what to export", default: "spike_data", choices: ["spike_data", "speed", "pupil"] },
+    {
+      flags: "--format <format>",
+      description: "one .npz per session, or bare .npy files with a .json sidecar",
+      default: "npz",
+      choices: ["npz", "npy"],
+    },
+  ],
+};
 
-export const command: CommandFn = async (args, ctx) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { data: { type: "string", default: "spike_data" }, format: { type: "string", default: "npz" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
-    ctx.log(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 3 || !["spike_data", "speed", "pupil"].includes(values.data!) || !["npz", "npy"].includes(values.format!)) {
-    ctx.log(USAGE);
-    return 2;
-  }
-  const [stimulus, structure, outDir] = positionals as [string, string, string];
+export const command: CommandFn = async ({ args, options }, ctx) => {
+  const values = { data: String(options.data), format: String(options.format) };
+  const [stimulus, structure, outDir] = args as [string, string, string];
   // Both become parts of file names: only the pipeline's own stimulus types, plain names.
   const known = Object.keys((ctx.params.stimuli ?? {}) as Record<string, unknown>);
   if (!known.includes(stimulus)) {

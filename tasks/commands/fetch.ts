@@ -9,8 +9,17 @@
 // them. A file already present is never fetched again; LFP files are never fetched.
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { FlowError, Lock, redactUrl, tableSet, type CommandContext, type CommandFn, type PendingFn } from "#flow/task";
+import {
+  FlowError,
+  Lock,
+  redactUrl,
+  tableSet,
+  type CommandCli,
+  type CommandContext,
+  type CommandFn,
+  type CommandInput,
+  type PendingFn,
+} from "#flow/task";
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { download, gb, partialBytes, type Fetched } from "./fetch/download.js";
 import { Progress } from "./fetch/progress.js";
@@ -22,14 +31,16 @@ export const nwbOf = (id: string) => `session_${id}/session_${id}.nwb`;
 /** One JSON line per fetched file: where it came from (URL, ETag, size, Last-Modified, MD5). */
 export const PROVENANCE = "fetch-provenance.jsonl";
 
-const USAGE = `usage: flow fetch [<cache_dir> [<source_url>]] [--session-ids ID,…] [--session-types TYPE,…] [--connections N] [--retries N]
-  cache_dir      the AllenSDK cache folder to fill (default: the allen_cache param)
-  source_url     a server with the cache's layout (default: the allen_source param), e.g.
-                 ${ALLEN_BUCKET}
-  --session-ids    only these sessions (default: the session_ids param; empty = all)
-  --session-types  only sessions of these types, e.g. brain_observatory_1.1 (default: the session_types param)
-  --connections    parallel downloads (default: the fetch_connections param, else 4)
-  --retries        attempts after a 5xx or a dropped connection, with backoff (default 5)`;
+export const cli: CommandCli = {
+  args: "[cache_dir] [source_url]",
+  description: `cache_dir is the AllenSDK cache folder to fill (default: the allen_cache param); source_url a server with the cache's layout (default: the allen_source param), e.g. ${ALLEN_BUCKET}`,
+  options: [
+    { flags: "--session-ids <ids>", description: "only these sessions, comma-separated (default: the session_ids param; empty = all)" },
+    { flags: "--session-types <types>", description: "only sessions of these types, e.g. brain_observatory_1.1 (default: the session_types param)" },
+    { flags: "--connections <n>", description: "parallel downloads (default: the fetch_connections param, else 4)" },
+    { flags: "--retries <n>", description: "attempts after a 5xx or a dropped connection, with backoff (default 5)" },
+  ],
+};
 
 interface Settings {
   dir: string;
@@ -38,7 +49,6 @@ interface Settings {
   types: string[];
   connections: number;
   retries: number;
-  help: boolean;
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === "" ? [] : [String(v)]);
@@ -50,34 +60,22 @@ const splitList = (s: string | undefined) =>
         .map((x) => x.trim())
         .filter(Boolean);
 
-function settings(args: string[], ctx: CommandContext): Settings {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      "session-ids": { type: "string" },
-      "session-types": { type: "string" },
-      connections: { type: "string" },
-      retries: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (positionals.length > 2) throw new FlowError("usage", `flow fetch: too many arguments\n${USAGE}`);
+function settings({ args, options }: CommandInput, ctx: CommandContext): Settings {
+  const values = options as Record<string, string | undefined>;
   const int = (name: string, v: string | undefined, dflt: unknown, min: number, max: number) => {
     const n = Number(v ?? dflt);
     if (!Number.isInteger(n) || n < min || n > max)
       throw new FlowError("usage", `flow fetch: --${name} ${v ?? dflt}: expected a whole number from ${min} to ${max}`);
     return n;
   };
-  const source = positionals[1] ?? String(ctx.params.allen_source ?? "");
+  const source = args[1] ?? String(ctx.params.allen_source ?? "");
   return {
-    dir: resolve(ctx.root, positionals[0] ?? String(ctx.params.allen_cache ?? "")),
+    dir: resolve(ctx.root, args[0] ?? String(ctx.params.allen_cache ?? "")),
     source: source && !source.endsWith("/") ? `${source}/` : source,
     ids: splitList(values["session-ids"]) ?? list(ctx.params.session_ids),
     types: splitList(values["session-types"]) ?? list(ctx.params.session_types),
     connections: int("connections", values.connections, ctx.params.fetch_connections ?? 4, 1, 64),
     retries: int("retries", values.retries, 5, 0, 100),
-    help: !!values.help,
   };
 }
 
@@ -95,8 +93,8 @@ function missingSessions(s: Settings): string[] {
   return selected(s).filter((id) => !existsSync(join(s.dir, nwbOf(id))));
 }
 
-export const pending: PendingFn = (args, ctx) => {
-  const s = settings(args, ctx);
+export const pending: PendingFn = (input, ctx) => {
+  const s = settings(input, ctx);
   if (!s.source) return undefined;
   const from = `from ${redactUrl(s.source)}`;
   const tables = TABLES.filter((t) => !existsSync(join(s.dir, t)));
@@ -112,12 +110,8 @@ export const pending: PendingFn = (args, ctx) => {
   return `fetches ${from} into ${s.dir}: ${[tables.length ? tables.join(", ") : "", what].filter(Boolean).join("; ")}`;
 };
 
-export const command: CommandFn = async (args, ctx) => {
-  const s = settings(args, ctx);
-  if (s.help) {
-    ctx.log(USAGE);
-    return 0;
-  }
+export const command: CommandFn = async (input, ctx) => {
+  const s = settings(input, ctx);
   if (!/^https?:\/\/[^/]+/.test(s.source)) {
     throw new FlowError("usage", `flow fetch: no source URL (give one, or --set allen_source=${ALLEN_BUCKET})`);
   }

@@ -123,14 +123,14 @@ describe("the command line", () => {
     const { REPO, tempDir } = await import("../rig.js");
     const h = await flow(REPO, "synth", "--help");
     expect(h.code).toBe(0);
-    expect(h.stderr).toMatch(/--scale example +4 small sessions/);
-    expect(h.stderr).toMatch(/--scale full +1 full-size/);
+    expect(h.stdout).toMatch(/--scale <scale> +example: 4 small sessions/);
+    expect(h.stdout).toMatch(/full: 1 full-size/);
     const r = await flow(REPO, "synth", tempDir(), "--sessions", "1");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--sessions applies to --scale many and dataset only");
     const u = await flow(REPO, "synth", tempDir(), "--sesions", "3");
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain("Unknown option '--sesions'");
+    expect(u.stderr).toContain("flow: unknown option '--sesions'\n(Did you mean --sessions?)");
   });
 
   it("--version, did-you-mean, and each command's options in its help", async () => {

@@ -158,7 +158,17 @@ print(n, m)
     const ws = inject("exampleWorkspace");
     const opt = await flow(ws, "export", "natural_scenes", "VISp", tempDir(), "--frobnicate");
     expect(opt.code).toBe(2);
-    expect(opt.stderr.trim()).toBe("flow: Unknown option '--frobnicate'");
+    expect(opt.stderr.trim()).toBe("flow: unknown option '--frobnicate'");
+    // the one parser (commander) reads pipeline commands too: missing arguments, values outside the choices
+    const few = await flow(ws, "export", "natural_scenes", "VISp");
+    expect([few.code, few.stderr.trim()]).toEqual([2, "flow: missing required argument 'out_dir'"]);
+    const fmt = await flow(ws, "export", "natural_scenes", "VISp", tempDir(), "--format", "zip");
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr.trim()).toBe("flow: option '--format <format>' argument 'zip' is invalid. Allowed choices are npz, npy.");
+    const help = await flow(ws, "export", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: flow export \[options\] <stimulus> <structure> <out_dir>/);
+    expect(help.stdout).toMatch(/--format <format> +one \.npz per session/);
     const file = join(tempDir(), "a-file");
     writeFileSync(file, "x");
     const target = await flow(ws, "export", "natural_scenes", "VISp", file);

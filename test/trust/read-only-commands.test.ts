@@ -27,7 +27,8 @@ tasks:
 // as a user's command would): the engine must hand it an absolute path.
 const make = `import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-export async function command(args: string[]) {
+export const cli = { args: "<dir>", options: [] };
+export async function command({ args }: { args: string[] }) {
   const dir = resolve(process.cwd(), args[0]!);
   mkdirSync(dir, { recursive: true });
   writeFileSync(resolve(dir, "a.txt"), "a\\n");
@@ -57,5 +58,17 @@ describe("read-only commands write nothing", () => {
     expect(r.code).toBe(0);
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(read(ws, "out/a.txt")).toBe("a\n");
+  });
+
+  it("a prepare step's arguments go through the same parser: a wrong one is a pipeline error naming the step", async () => {
+    const ws = toyWorkspace({ "pipeline.yaml": yaml.replace('args: ["\${gen}"]', 'args: ["\${gen}", "--frob"]'), "tasks/make.ts": make });
+    const r = await flow(ws, "run");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`flow: pipeline.yaml:7 (prepare.0): flow make ${join(ws, "gen")} --frob: flow: unknown option '--frob'`);
+    expect(existsSync(join(ws, "gen"))).toBe(false);
+    const bare = toyWorkspace({ "pipeline.yaml": yaml, "tasks/make.ts": make.replace(/export const cli = .*\n/, "") });
+    const b = await flow(bare, "run");
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe("flow: pipeline.yaml:7 (prepare.0): commands.make: tasks/make.ts exports no cli { args, options } declaration");
   });
 });
