@@ -5,7 +5,7 @@
 // over sessions (clean, stimulus_file, subset, stats, figures) as N grows: linear in
 // time, flat in memory. Baseline in the same process: the I/O floor of one session (read
 // every spike time once, write its uint8 tensors once).
-//   node bin/run-ts.js bench/dataset.ts [--sessions 6]
+//   node bin/run-ts.js bench/dataset.ts [--sessions 6] [--sizes 2,6]
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
@@ -59,6 +59,8 @@ interface Point {
   n: number;
   wallMs: number;
   cpuMs: number;
+  /** node time by task */
+  byTask: Record<string, number>;
   gather: Record<string, { ms: number; rssMb: number }>;
   maxRssMb: number;
   uint8: number;
@@ -74,10 +76,13 @@ async function runWith(cache: string, sessions: number[]): Promise<Point> {
     const rs = recs.filter((r) => r.task === t);
     gather[t] = { ms: rs.reduce((a, r) => a + dur(r), 0), rssMb: Math.max(0, ...rs.map((r) => r.maxRssMb ?? 0)) };
   }
+  const byTask: Record<string, number> = {};
+  for (const r of recs) byTask[r.task] = (byTask[r.task] ?? 0) + dur(r);
   const point = {
     n: sessions.length,
     wallMs: run.ms,
     cpuMs: recs.reduce((a, r) => a + dur(r), 0),
+    byTask,
     gather,
     maxRssMb: Math.max(...recs.map((r) => r.maxRssMb ?? 0)),
     uint8: await tensorBytes(ws),
@@ -91,7 +96,10 @@ export async function dataset() {
   console.log(`\n# The whole dataset: ${N} full-size sessions, cold, --jobs 2`);
   const cache = await ensureCache(`dataset_cache_${N}`, "dataset", N);
   const all = ids(cache);
-  const sizes = [...new Set([2, Math.round(N / 2), N])].filter((n) => n >= 1 && n <= all.length).sort((a, b) => a - b);
+  const argSizes = process.argv.indexOf("--sizes");
+  const sizes = (argSizes > 0 ? process.argv[argSizes + 1]!.split(",").map(Number) : [...new Set([2, Math.round(N / 2), N])])
+    .filter((n) => n >= 1 && n <= all.length)
+    .sort((a, b) => a - b);
   const points: Point[] = [];
   for (const n of sizes) {
     const p = await runWith(cache, all.slice(0, n));
@@ -109,6 +117,12 @@ export async function dataset() {
     rows.push([`${p.n} sessions: wall, per session`, `${s(p.wallMs)}, ${s(p.wallMs / p.n)}`]);
     rows.push([`  gather nodes (time / peak RSS)`, gatherCells(p)]);
     rows.push([`  peak RSS of any node`, `${p.maxRssMb} MB`, "≤ 2048 MB"]);
+    rows.push([
+      `  node time per session by task`,
+      Object.entries(p.byTask)
+        .map(([t, ms]) => `${t} ${s(ms / p.n)}`)
+        .join(", "),
+    ]);
   }
   rows.push([`marginal cost per session (${first.n} → ${last.n}), wall / node time`, `${s(marginal)} / ${s(marginalCpu)}`]);
   rows.push([`baseline: I/O floor of one session (read spikes once + write uint8 once)`, s(floor)]);

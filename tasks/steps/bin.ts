@@ -3,7 +3,7 @@
 // (tasks/formats/cube.ts); the per-stimulus node turns cubes into HDF5.
 import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../formats/nwb/open.js";
-import { forEachUnitSpikes } from "../formats/nwb/read-units.js";
+import { unitSpikes } from "../formats/nwb/read-units.js";
 import { readRunningSpeed, readScreenGaze, GAZE_COLUMNS } from "../formats/nwb/behaviour.js";
 import { readJson } from "../formats/json.js";
 import { writeCube, packedLength } from "../formats/cube.js";
@@ -74,14 +74,15 @@ export default defineTask({
           spikes.set(s, bits);
           us.forEach((u, i) => slot.set(u.row, { bits, u: i, U: us.length, id: u.unit_id }));
         }
-        forEachUnitSpikes(nwb, [...slot.keys()], (row, s) => {
-          const t = slot.get(row)!;
+        const spikesOf = unitSpikes(nwb, [...slot.keys()]);
+        for (const [row, t] of slot) {
+          const s = spikesOf.get(row)!;
           for (let i = 1; i < s.length; i++) {
             if (!(s[i]! >= s[i - 1]!))
               throw new TaskError(`${nwb.path}: spike times of unit ${t.id} are not sorted (at index ${i}: ${s[i - 1]} then ${s[i]})`);
           }
           binUnit(s, spec, offsets, t.u, t.U, t.bits);
-        });
+        }
         // behaviour at start + bin centre
         const x = new Float64Array(P * T);
         for (let p = 0; p < P; p++) for (let k = 0; k < T; k++) x[p * T + k] = spec.start[p]! + time[k]!;

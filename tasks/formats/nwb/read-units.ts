@@ -2,6 +2,7 @@
 // (valid channel, in-brain location, quality "good", amplitude_cutoff ≤ 0.1,
 // presence_ratio ≥ 0.95, isi_violations ≤ 0.5, NaN fails), the structure acronym of the
 // peak channel, and the order (probe name, vertical, horizontal position; stable).
+import { statSync } from "node:fs";
 import type { Nwb } from "./open.js";
 import { TaskError } from "#flow/task";
 
@@ -100,8 +101,8 @@ export function readUnits(nwb: Nwb, qc: QcThresholds = DEFAULT_QC): UnitInfo[] {
 
 /**
  * Streams spike times of the given /units rows, reading contiguous runs of rows with
- * one slice() each (never the whole spike_times at once). `fn` gets a view that is
- * only valid during the call.
+ * one slice() each (never the whole spike_times at once). `fn` gets a view into the
+ * run's own buffer (a fresh array per run: keeping the view keeps that buffer).
  */
 export function forEachUnitSpikes(
   nwb: Nwb,
@@ -136,4 +137,24 @@ export function forEachUnitSpikes(
     }
     i = j + 1;
   }
+}
+
+/**
+ * The spike times of one session's units, kept by the worker for its next node: the ten
+ * bin nodes of a session would each read every spike time again (~0.3 s apiece on a
+ * full session), and the scheduler hands a worker the bins of one session one after
+ * another. One session at a time is kept (~0.25 GB at full size). The file is known by
+ * the same identity the engine trusts for its stat cache — path, size, mtime, inode —
+ * and the engine re-checks every input of a node after it ran.
+ */
+let kept: { file: string; units: Map<number, Float64Array> } | undefined;
+
+export function unitSpikes(nwb: Nwb, rows: number[]): Map<number, Float64Array> {
+  const st = statSync(nwb.path);
+  const file = `${nwb.path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+  if (kept?.file !== file) kept = { file, units: new Map() };
+  const units = kept.units;
+  const missing = rows.filter((r) => !units.has(r));
+  if (missing.length) forEachUnitSpikes(nwb, missing, (row, s) => units.set(row, s));
+  return units;
 }
