@@ -12,6 +12,8 @@ export interface ShellExit {
   signal: NodeJS.Signals | null;
   /** set when the program could not be started at all (ENOENT, EACCES, E2BIG) */
   startError?: { code?: string; message: string };
+  /** set (by the head) when this helper died with the job: why */
+  lost?: string;
   output: string;
   usage: Usage;
 }

@@ -70,9 +70,11 @@ export class ShellRunner {
       if (this.proc === proc) this.proc = undefined;
       // Every job it had is lost with it: each fails, none hangs.
       const why = `the process that starts shell tasks died (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      // (Ctrl-C can reach it while it starts, before it ignores SIGINT: its signal is
+      // passed on, so the node is reported with the interrupted run, as a task would be.)
       for (const [id, done] of this.pending) {
         this.pending.delete(id);
-        done({ code: null, signal: null, startError: { message: why }, output: "", usage: { lane: "shell" } });
+        done({ code: null, signal, lost: why, output: "", usage: { lane: "shell" } });
       }
     });
     this.proc = proc;
@@ -80,7 +82,7 @@ export class ShellRunner {
   }
 
   run(argv: string[], cwd: string): Promise<ShellExit> {
-    if (this.closed) return Promise.resolve({ code: null, signal: null, startError: { message: "the run is closing" }, output: "", usage: {} });
+    if (this.closed) return Promise.resolve({ code: null, signal: null, lost: "the run is closing", output: "", usage: {} });
     const id = this.next++;
     const proc = this.helper();
     return new Promise((resolve) => {
@@ -120,13 +122,14 @@ export async function runShell(job: Job, log: (line: string) => void, runner: Sh
   const cmd = argv[0]!;
   const r = await runner.run(argv, job.root);
   for (const line of r.output.split("\n")) if (line) log(line);
+  if (r.code === 0 && !r.startError && !r.lost) return { ok: true, usage: r.usage };
+  // Ctrl-C or a SIGTERM to the process group reaches the task (or the helper) and flow
+  // at once; give flow's own handler the moment it needs, so the node is reported as
+  // interrupted with the run, not as a failure of its own.
+  if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
+  if (r.lost) return { ok: false, reason: "crashed", message: `${cmd}: ${r.lost}` };
   if (r.startError)
     return { ok: false, reason: "task-failed", message: `${cmd} failed (could not start: ${r.startError.code ?? r.startError.message})` };
-  if (r.code === 0) return { ok: true, usage: r.usage };
-  // Ctrl-C or a SIGTERM to the process group reaches the task and flow at once; give
-  // flow's own handler the moment it needs, so the node is reported as interrupted
-  // with the run, not as a failure of its own.
-  if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
   const tail = r.output.trim().split("\n").slice(-5).join("\n");
   const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
   return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage: r.usage };

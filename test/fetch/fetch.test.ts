@@ -204,7 +204,9 @@ describe("flow fetch survives a bad network", () => {
   it("resumes after flow is killed with SIGKILL mid-file, without fetching again what it had", async () => {
     const ws = pipelineWorkspace();
     const size = statSync(join(cache, nwb(A))).size;
-    server.faults.set(nwb(A), [{ kind: "slow", rate: 4_000_000 }]);
+    // slow enough (13 MB at 1 MB/s) that the second fetch below (a Node start-up, slow
+    // on a loaded machine) is refused while the first is still mid-file
+    server.faults.set(nwb(A), [{ kind: "slow", rate: 1_000_000 }]);
     const child = fetchCmd(ws, server, "--session-ids", A);
     const t0 = Date.now();
     while (server.bytesSent(nwb(A)) < 2_000_000 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));

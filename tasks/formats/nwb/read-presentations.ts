@@ -49,83 +49,102 @@ export const DETAILED_COLUMNS = new Set([
   "color_triplet",
 ]);
 
-type Raw = Record<string, number | string>; // NaN = missing float, "" = "N/A"
+type Column = (number | string)[] | Float64Array; // NaN = missing float, "" = "N/A"
 
+interface Table {
+  columns: Map<string, Column>;
+  n: number;
+  /** the params a row of this table carries in the output, in order: its own columns (file order), then the rest of the union, sorted */
+  keys: string[];
+}
+
+const missing = (v: unknown) => v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
+const isTriplet = (c: unknown): c is string => typeof c === "string" && /^\s*\[.*\]\s*$/.test(c);
+
+/** A param's value as AllenSDK leaves it: missing → null; colour text → number where it is one. */
+function paramValue(t: Table, name: string, i: number): Cell {
+  const v = t.columns.get(name)?.[i];
+  if (name === "color" && typeof v === "string" && v !== "" && !isTriplet(v)) {
+    const x = Number(v);
+    return Number.isFinite(x) ? x : v;
+  }
+  if (name === "color" && isTriplet(v)) return null; // moved to color_triplet
+  if (name === "color_triplet" && isTriplet(t.columns.get("color")?.[i])) return t.columns.get("color")![i] as string;
+  return missing(v) ? null : (v as Cell);
+}
+
+// Column-wise: 70 000 rows × 25 columns as row objects (then deleting the detailed
+// columns from each) cost seconds of allocation and garbage collection per session.
 export function readPresentations(nwb: Nwb): Presentation[] {
   const iv = nwb.group("/intervals");
   if (!iv.keys().some((k) => k.endsWith("_presentations"))) {
     throw new TaskError(`${nwb.path}: no stimulus tables: /intervals has no *_presentations group`);
   }
-  const raw: Raw[] = [];
+  const tables: Table[] = [];
   for (const name of iv.keys().sort()) {
     if (!name.endsWith("_presentations")) continue;
     const g = nwb.group(`/intervals/${name}`);
-    const cols: Record<string, (number | string)[] | Float64Array> = {};
+    const columns = new Map<string, Column>();
     let n = -1;
     for (const c of g.keys()) {
       if (SKIP.has(c)) continue;
       const ds = g.get(c) as H5Dataset | null;
       if (!ds || !("slice" in ds)) continue;
       const v = ds.value;
-      let col: (number | string)[] | Float64Array;
+      let col: Column;
       if (Array.isArray(v) && (v.length === 0 || typeof v[0] === "string")) col = (v as string[]).map((s) => (s === "N/A" ? "" : s));
       else col = toFloat64(v, `${nwb.path}:/intervals/${name}/${c}`);
-      cols[c] = col;
+      columns.set(c, col);
       n = col.length;
     }
-    for (let i = 0; i < n; i++) {
-      const r: Raw = {};
-      for (const [c, col] of Object.entries(cols)) r[c] = col[i]!;
-      raw.push(r);
-    }
+    if (n > 0) tables.push({ columns, n, keys: [] });
   }
-  // stable sort on start_time (ties keep concatenation order)
-  const order = raw.map((r, i) => [Number(r.start_time), i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const missing = (v: unknown) => v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
-  const out: Presentation[] = order.map(([, i], id) => {
-    const r = raw[i]!;
+  // Every row has every param of the union (null where its table lacks it); an RGB
+  // colour moves to color_triplet. The condition id is over the whole union.
+  const own = (t: Table) => [...t.columns.keys()].filter((k) => !BASE.has(k));
+  const union = new Set<string>();
+  for (const t of tables) {
+    for (const k of own(t)) union.add(k);
+    const color = t.columns.get("color");
+    if (color && Array.prototype.some.call(color, isTriplet)) union.add("color_triplet");
+  }
+  const cols = [...union].sort();
+  for (const t of tables) {
+    const mine = own(t);
+    const mineSet = new Set(mine);
+    t.keys = [...mine, ...cols.filter((c) => !mineSet.has(c))].filter((k) => !DETAILED_COLUMNS.has(k));
+  }
+
+  // stable sort on start time (ties keep concatenation order)
+  const at: [Table, number][] = [];
+  for (const t of tables) for (let i = 0; i < t.n; i++) at.push([t, i]);
+  const starts = at.map(([t, i]) => Number(t.columns.get("start_time")?.[i]));
+  const order = at.map((_, k) => k).sort((a, b) => starts[a]! - starts[b]! || a - b);
+
+  const conditions = new Map<string, number>();
+  const out: Presentation[] = order.map((k, id) => {
+    const [t, i] = at[k]!;
+    const name = String(t.columns.get("stimulus_name")?.[i]);
     const params: Record<string, Cell> = {};
-    for (const [k, v] of Object.entries(r)) {
-      if (BASE.has(k)) continue;
-      params[k] = missing(v) ? null : v;
-    }
-    // colour: RGB triplets move to color_triplet; other values are Python literals → float
-    if ("color" in r) {
-      const c = r.color;
-      if (typeof c === "string" && /^\s*\[.*\]\s*$/.test(c)) {
-        params.color_triplet = c;
-        params.color = null;
-      } else if (typeof c === "string" && c !== "") {
-        const x = Number(c);
-        params.color = Number.isFinite(x) ? x : c;
-      }
-    }
-    const block = r.stimulus_block;
+    for (const c of t.keys) params[c] = paramValue(t, c, i);
+    const key = canonical([name, ...cols.map((c) => paramValue(t, c, i))]);
+    let cid = conditions.get(key);
+    if (cid === undefined) conditions.set(key, (cid = conditions.size));
+    const block = t.columns.get("stimulus_block")?.[i];
+    const start = Number(t.columns.get("start_time")?.[i]);
+    const stop = Number(t.columns.get("stop_time")?.[i]);
     return {
       stimulus_presentation_id: id,
-      stimulus_name: String(r.stimulus_name),
+      stimulus_name: name,
       stimulus_block: missing(block) ? null : Number(block),
-      start_time: Number(r.start_time),
-      stop_time: Number(r.stop_time),
-      duration: Number(r.stop_time) - Number(r.start_time),
-      stimulus_condition_id: null,
+      start_time: start,
+      stop_time: stop,
+      duration: stop - start,
+      stimulus_condition_id: cid,
       params,
     };
   });
-  // Every presentation row has every column of the union (null where a table lacks it).
-  const allCols = new Set<string>();
-  for (const p of out) for (const k of Object.keys(p.params)) allCols.add(k);
-  const cols = [...allCols].sort();
-  const conditions = new Map<string, number>();
-  for (const p of out) {
-    for (const c of cols) if (!(c in p.params)) p.params[c] = null;
-    const key = canonical([p.stimulus_name, ...cols.map((c) => p.params[c])]);
-    let cid = conditions.get(key);
-    if (cid === undefined) conditions.set(key, (cid = conditions.size));
-    p.stimulus_condition_id = cid;
-  }
   markInvalid(nwb, out);
-  for (const p of out) for (const c of DETAILED_COLUMNS) delete p.params[c];
   return out;
 }
 
