@@ -5,6 +5,8 @@ import { fullSession } from "./full-session.js";
 import { kernel } from "./kernel.js";
 import { noop } from "./noop.js";
 import { example } from "./example.js";
+import { compression } from "./compression.js";
+import { dataset } from "./dataset.js";
 
 console.log(
   `flow benchmarks — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
@@ -18,3 +20,5 @@ await example();
 await fullSession();
 await kernel();
 await noop();
+await compression();
+await dataset();
