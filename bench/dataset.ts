@@ -6,10 +6,9 @@
 // time, flat in memory. Baseline in the same process: the I/O floor of one session (read
 // every spike time once, write its uint8 tensors once).
 //   node bin/run-ts.js bench/dataset.ts [--sessions 6] [--sizes 2,6]
-import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import h5wasm from "h5wasm/node";
-import { workspace, flow, records, ensureCache, table, s, WORK } from "./lib.js";
+import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes } from "./lib.js";
 import type { ProvenanceRecord } from "../engine/records/records.js";
 
 const argN = process.argv.indexOf("--sessions");
@@ -21,39 +20,6 @@ const ids = (cache: string) =>
     .filter((d) => /^session_\d+$/.test(d))
     .map((d) => Number(d.slice(8)))
     .sort((a, b) => a - b);
-
-/** Read every spike time of one session once, then write as many uint8 bytes as its tensors hold. */
-async function ioFloor(nwb: string, uint8: number): Promise<number> {
-  await h5wasm.ready;
-  const t0 = performance.now();
-  const f = new h5wasm.File(nwb, "r");
-  const ds = f.get("units/spike_times") as unknown as { shape: number[]; slice(r: number[][]): Float64Array };
-  const n = ds.shape[0]!;
-  for (let a = 0; a < n; a += 8_000_000) ds.slice([[a, Math.min(n, a + 8_000_000)]]);
-  f.close();
-  const tmp = join(WORK, "io-floor.bin");
-  const block = new Uint8Array(64 << 20);
-  for (let w = 0; w < uint8; w += block.length) writeFileSync(tmp, block.subarray(0, Math.min(block.length, uint8 - w)), { flag: w ? "a" : "w" });
-  rmSync(tmp);
-  return performance.now() - t0;
-}
-
-/** Bytes of the uint8 spike tensors in the stimulus files of a workspace. */
-async function tensorBytes(ws: string): Promise<number> {
-  await h5wasm.ready;
-  let uint8 = 0;
-  const dir = join(ws, "data", "02_stimulus_types");
-  for (const f of readdirSync(dir)) {
-    const h = new h5wasm.File(join(dir, f), "r");
-    for (const sess of h.keys())
-      for (const st of (h.get(sess) as unknown as { keys(): string[] }).keys()) {
-        const shape = (h.get(`${sess}/${st}/spike_data/spike_data`) as unknown as { shape: number[] }).shape;
-        uint8 += shape.reduce((a, b) => a * b, 1);
-      }
-    h.close();
-  }
-  return uint8;
-}
 
 interface Point {
   n: number;

@@ -2,10 +2,9 @@
 // 1 560, 5.5·10⁷ spikes, real presentation counts), pipeline cold with --jobs 2.
 // Baseline in the same process: the I/O floor — read every spike time once and write
 // the uncompressed uint8 tensors once.
-import { statSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import h5wasm from "h5wasm/node";
-import { workspace, flow, records, ensureCache, table, s, WORK } from "./lib.js";
+import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes } from "./lib.js";
 
 export async function fullSession() {
   console.log("\n# 1. Full-size session, cold, --jobs 2");
@@ -23,33 +22,12 @@ export async function fullSession() {
   const cpu = (task: string) => recs.filter((r) => r.task === task).reduce((a, r) => a + Date.parse(r.end) - Date.parse(r.start), 0);
 
   // output size against the uncompressed uint8 tensors
-  await h5wasm.ready;
-  let uint8 = 0,
-    bytes = 0;
   const dir = join(ws, "data", "02_stimulus_types");
-  for (const f of readdirSync(dir)) {
-    bytes += statSync(join(dir, f)).size;
-    const h = new h5wasm.File(join(dir, f), "r");
-    for (const sess of h.keys())
-      for (const st of (h.get(sess) as unknown as { keys(): string[] }).keys()) {
-        const shape = (h.get(`${sess}/${st}/spike_data/spike_data`) as unknown as { shape: number[] }).shape;
-        uint8 += shape.reduce((a, b) => a * b, 1);
-      }
-    h.close();
-  }
+  const bytes = readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
+  const uint8 = await tensorBytes(ws);
 
   // baseline: the I/O floor, in this process
-  const t0 = performance.now();
-  const f = new h5wasm.File(nwb, "r");
-  const ds = f.get("units/spike_times") as unknown as { shape: number[]; slice(r: number[][]): Float64Array };
-  const n = ds.shape[0]!;
-  for (let a = 0; a < n; a += 8_000_000) ds.slice([[a, Math.min(n, a + 8_000_000)]]);
-  f.close();
-  const tmp = join(WORK, "io-floor.bin");
-  const block = new Uint8Array(64 << 20);
-  for (let w = 0; w < uint8; w += block.length) writeFileSync(tmp, block.subarray(0, Math.min(block.length, uint8 - w)), { flag: w ? "a" : "w" });
-  rmSync(tmp);
-  const floor = performance.now() - t0;
+  const floor = await ioFloor(nwb, uint8);
 
   const rss = recs.filter((r) => r.maxRssMb).map((r) => r.maxRssMb!);
   table([

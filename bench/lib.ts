@@ -1,11 +1,12 @@
 // Shared helpers for the benchmarks: workspaces, the CLI as a real process, records.
-import { mkdirSync, rmSync, readFileSync, existsSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, rmSync, readFileSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { ProvenanceRecord } from "../engine/records/records.js";
 import { linkPipeline } from "../test/rig.js";
+import h5wasm from "h5wasm/node";
 
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const WORK = join(REPO, "bench", ".work");
@@ -66,4 +67,37 @@ export function hashTree(dir: string): Record<string, string> {
   };
   if (existsSync(dir)) walk(dir);
   return out;
+}
+
+/** Read every spike time of one session once, then write as many uint8 bytes as its tensors hold. */
+export async function ioFloor(nwb: string, uint8: number): Promise<number> {
+  await h5wasm.ready;
+  const t0 = performance.now();
+  const f = new h5wasm.File(nwb, "r");
+  const ds = f.get("units/spike_times") as unknown as { shape: number[]; slice(r: number[][]): Float64Array };
+  const n = ds.shape[0]!;
+  for (let a = 0; a < n; a += 8_000_000) ds.slice([[a, Math.min(n, a + 8_000_000)]]);
+  f.close();
+  const tmp = join(WORK, "io-floor.bin");
+  const block = new Uint8Array(64 << 20);
+  for (let w = 0; w < uint8; w += block.length) writeFileSync(tmp, block.subarray(0, Math.min(block.length, uint8 - w)), { flag: w ? "a" : "w" });
+  rmSync(tmp);
+  return performance.now() - t0;
+}
+
+/** Bytes of the uint8 spike tensors in the stimulus files of a workspace. */
+export async function tensorBytes(ws: string): Promise<number> {
+  await h5wasm.ready;
+  let uint8 = 0;
+  const dir = join(ws, "data", "02_stimulus_types");
+  for (const f of readdirSync(dir)) {
+    const h = new h5wasm.File(join(dir, f), "r");
+    for (const sess of h.keys())
+      for (const st of (h.get(sess) as unknown as { keys(): string[] }).keys()) {
+        const shape = (h.get(`${sess}/${st}/spike_data/spike_data`) as unknown as { shape: number[] }).shape;
+        uint8 += shape.reduce((a, b) => a * b, 1);
+      }
+    h.close();
+  }
+  return uint8;
 }

@@ -1,6 +1,7 @@
 // Intermediates are JSON; writing goes through one function so the bytes are stable
 // (key order as built, no whitespace).
-import { readFileSync, writeFileSync, openSync, writeSync, readSync, closeSync } from "node:fs";
+import { readFileSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
+import { LineWriter } from "./lines.js";
 import { StringDecoder } from "node:string_decoder";
 import { TaskError } from "#flow/task";
 
@@ -21,31 +22,19 @@ export function readJson<T>(path: string): T {
  * (never the whole file as one string).
  */
 export class JsonLines<T> {
-  private fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  private out: LineWriter;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, "w");
+    this.out = new LineWriter(path);
   }
 
   push(v: T) {
-    const l = JSON.stringify(v);
-    this.buf.push(l);
-    this.size += l.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-
-  private flush() {
-    if (this.buf.length) writeSync(this.fd, this.buf.join("\n") + "\n");
-    this.buf = [];
-    this.size = 0;
+    this.out.line(JSON.stringify(v));
   }
 
   /** Closes the spool and calls fn for every value, in order. */
   drain(fn: (v: T) => void) {
-    this.flush();
-    closeSync(this.fd);
+    this.out.close();
     const fd = openSync(this.path, "r");
     try {
       const chunk = Buffer.alloc(4 << 20);

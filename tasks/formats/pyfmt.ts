@@ -1,6 +1,6 @@
 // Numbers and CSV cells written the way Python/pandas write them (repr of a float:
 // "118.0", "1e-05", "nan" as an empty cell), so our CSVs read like the original's.
-import { openSync, writeSync, closeSync } from "node:fs";
+import { LineWriter } from "./lines.js";
 
 export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return "nan";
@@ -58,36 +58,21 @@ export function toCsv(columns: string[], rows: Cell[][], ints: Set<string> = new
  * more than V8's longest string).
  */
 export class CsvWriter {
-  private fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  private out: LineWriter;
   private readonly intCol: boolean[];
 
   constructor(path: string, columns: string[], ints: Set<string> = new Set()) {
-    this.fd = openSync(path, "w");
+    this.out = new LineWriter(path);
     this.intCol = columns.map((c) => ints.has(c));
-    this.line(columns.map((c) => csvCell(c)).join(","));
+    this.out.line(columns.map((c) => csvCell(c)).join(","));
   }
 
   row(r: Cell[]) {
-    this.line(r.map((v, i) => csvCell(v, { int: this.intCol[i] })).join(","));
-  }
-
-  private line(l: string) {
-    this.buf.push(l);
-    this.size += l.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-
-  private flush() {
-    if (this.buf.length) writeSync(this.fd, this.buf.join("\n") + "\n");
-    this.buf = [];
-    this.size = 0;
+    this.out.line(r.map((v, i) => csvCell(v, { int: this.intCol[i] })).join(","));
   }
 
   close() {
-    this.flush();
-    closeSync(this.fd);
+    this.out.close();
   }
 }
 
