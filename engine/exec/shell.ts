@@ -46,7 +46,8 @@ const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.ur
 /** The head's side of the helper: started on the first shell job, restarted if it dies. */
 export class ShellRunner {
   private proc: ChildProcess | undefined;
-  private pending = new Map<number, (r: ShellExit) => void>();
+  /** job id → the helper it was sent to and who waits for it */
+  private pending = new Map<number, { proc: ChildProcess; done: (r: ShellExit) => void }>();
   private next = 0;
   private closed = false;
 
@@ -59,22 +60,24 @@ export class ShellRunner {
       serialization: "advanced",
     });
     proc.on("message", (m: ShellReply) => {
-      const done = this.pending.get(m.id);
+      const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      done?.(m.exit);
+      p?.done(m.exit);
     });
     proc.on("error", () => {
       /* a send to a helper that just died: its exit reports it */
     });
     proc.once("exit", (code, signal) => {
       if (this.proc === proc) this.proc = undefined;
-      // Every job it had is lost with it: each fails, none hangs.
+      // Every job it had is lost with it: each fails, none hangs. (Only its own: a job
+      // may already have gone to the next helper, started once this one disconnected.)
       const why = `the process that starts shell tasks died (${signal ? `signal ${signal}` : `exit code ${code}`})`;
       // (Ctrl-C can reach it while it starts, before it ignores SIGINT: its signal is
       // passed on, so the node is reported with the interrupted run, as a task would be.)
-      for (const [id, done] of this.pending) {
+      for (const [id, p] of this.pending) {
+        if (p.proc !== proc) continue;
         this.pending.delete(id);
-        done({ code: null, signal, lost: why, output: "", usage: { lane: "shell" } });
+        p.done({ code: null, signal, lost: why, output: "", usage: { lane: "shell" } });
       }
     });
     this.proc = proc;
@@ -86,7 +89,7 @@ export class ShellRunner {
     const id = this.next++;
     const proc = this.helper();
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.pending.set(id, { proc, done: resolve });
       const req: ShellRequest = { type: "run", id, argv, cwd };
       try {
         proc.send(req);
