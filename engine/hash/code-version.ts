@@ -24,9 +24,14 @@ const ENGINE_DIR = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
  * and `import type` (erased code) does not. Packages, Node built-ins and the engine
  * (the task API, reached as #flow/task or by path) are left out.
  * A module that does not build (a syntax error, a missing import) has only itself: the
- * task fails when it runs, and its key changes once it builds again.
+ * task fails when it runs, and its key changes once it builds again. (Such a closure is
+ * never cached: the missing file may appear without the module changing.)
  */
 export function moduleClosure(entry: string): string[] {
+  return buildClosure(entry) ?? [entry];
+}
+
+function buildClosure(entry: string): string[] | undefined {
   let inputs: string[];
   try {
     const r = buildSync({
@@ -44,7 +49,7 @@ export function moduleClosure(entry: string): string[] {
     });
     inputs = Object.keys(r.metafile.inputs).map((f) => resolve(dirname(entry), f));
   } catch {
-    return [entry];
+    return undefined;
   }
   const out = new Set([entry]);
   for (const f of inputs) if (!isEngineFile(f) && !f.split(sep).includes("node_modules")) out.add(f);
@@ -73,7 +78,9 @@ function cachedClosure(entry: string, rawHash: (file: string) => string): string
   } catch {
     /* none yet, or unreadable: build it */
   }
-  const files = moduleClosure(entry);
+  const built = buildClosure(entry);
+  if (!built) return [entry];
+  const files = built;
   try {
     mkdirSync(CODE_CACHE, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

@@ -101,4 +101,20 @@ export default { run(ctx: any) { writeFileSync(ctx.outputs.out, "second " + word
     expect((await runJson(ws)).summary.ran).toEqual(["second"]);
     expect(read(ws, "out/second.txt")).toBe("second deeper23");
   });
+
+  it("a module whose import is missing gets that file into its closure once it exists (a failed build is not cached)", async () => {
+    const ws = toyWorkspace({
+      ...files,
+      "tasks/second.ts": `import { writeFileSync } from "node:fs";
+import { word } from "./later.js";
+export default { run(ctx: any) { writeFileSync(ctx.outputs.out, "second " + word); } };
+`,
+    });
+    expect((await runJson(ws, "--keep-going")).summary.failed.map((f) => f.id)).toEqual(["second"]);
+    write(ws, { "tasks/later.ts": `export const word = "now";\n` });
+    expect((await runJson(ws)).summary.ran).toEqual(["second"]);
+    expect(read(ws, "out/second.txt")).toBe("second now");
+    write(ws, { "tasks/later.ts": `export const word = "changed";\n` });
+    expect((await statusJson(ws)).find((n) => n.id === "second")).toMatchObject({ state: "stale", reasons: ["task code changed: tasks/later.ts"] });
+  });
 });
