@@ -21,7 +21,8 @@ import { FLOW_VERSION } from "../version.js";
 import { loadCommandModule, parseCommandLine } from "../pipeline/commands.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { Workspace } from "../workspace.js";
-import { Planner, allOutputPaths } from "../plan/plan.js";
+import { Planner } from "../plan/plan.js";
+import { allOutputPaths } from "../pipeline/types.js";
 import { findPipeline } from "./args.js";
 import type { PipelineSpec } from "../pipeline/types.js";
 

@@ -107,3 +107,8 @@ export function outputPaths(o: NodeOutput): string[] {
 export function inputPaths(i: NodeInput): string[] {
   return i.kind === "file" ? [i.path] : i.paths;
 }
+
+/** Every output path of a node. */
+export function allOutputPaths(n: PlanNode): string[] {
+  return Object.values(n.outputs).flatMap(outputPaths);
+}

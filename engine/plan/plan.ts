@@ -11,7 +11,6 @@
 import { relative } from "node:path";
 import { canonical, sha256 } from "../hash/canonical.js";
 import type { PlanNode, Pipeline, ParamValue } from "../pipeline/types.js";
-import { outputPaths } from "../pipeline/types.js";
 import type { Workspace } from "../workspace.js";
 import { entryHashes, type IndexEntry, type OutputHashes } from "../store/index.js";
 import type { NodeState } from "../store/workspace-state.js";
@@ -341,8 +340,4 @@ function short(v: unknown): string {
   if (v === undefined) return "unset";
   const s = typeof v === "string" ? v : canonical(v);
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
-}
-
-export function allOutputPaths(n: PlanNode): string[] {
-  return Object.values(n.outputs).flatMap(outputPaths);
 }

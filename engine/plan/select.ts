@@ -6,7 +6,7 @@
 import { resolve, sep } from "node:path";
 import { FlowError } from "../errors.js";
 import type { PlanNode } from "../pipeline/types.js";
-import { allOutputPaths } from "./plan.js";
+import { allOutputPaths } from "../pipeline/types.js";
 
 export interface Selector {
   key: string;

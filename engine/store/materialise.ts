@@ -2,10 +2,9 @@
 // cache side of executing (store) and of restoring; the scheduler only calls these.
 import { join, basename, dirname } from "node:path";
 import { sweepTemps, tempName, inFolder } from "./atomic.js";
-import { allOutputPaths } from "../plan/plan.js";
 import { rmSync, rmdirSync, mkdirSync, lstatSync, readlinkSync } from "node:fs";
 import { hashFile } from "../hash/file-hash.js";
-import { inputPaths, type PlanNode } from "../pipeline/types.js";
+import { inputPaths, allOutputPaths, type PlanNode } from "../pipeline/types.js";
 import type { OutputHashes } from "./index.js";
 import type { Workspace } from "../workspace.js";
 
