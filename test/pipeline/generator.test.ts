@@ -85,3 +85,20 @@ describe("synthetic cache generator", () => {
     expect(innerEdges).toBeGreaterThan(0);
   });
 });
+
+describe("the dataset scale (bench/dataset.ts)", () => {
+  it("gives N full-size sessions, the two session types in turn, each with its own id and seed", () => {
+    const specs = cacheSpecs("dataset", 1, 5);
+    expect(specs.map((s) => s.type)).toEqual([
+      "brain_observatory_1.1",
+      "functional_connectivity",
+      "brain_observatory_1.1",
+      "functional_connectivity",
+      "brain_observatory_1.1",
+    ]);
+    expect(specs.every((s) => s.scale === "full")).toBe(true);
+    expect(new Set(specs.map((s) => s.id)).size).toBe(5);
+    expect(new Set(specs.map((s) => s.seed)).size).toBe(5);
+    expect(cacheSpecs("dataset", 2, 5).map((s) => s.seed)).not.toEqual(specs.map((s) => s.seed)); // --seed gives other sessions
+  });
+});
