@@ -2,6 +2,7 @@
 // starts with test/services/slurm-start.sh. Without it these tests are skipped.
 import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
+import { realpathSync } from "node:fs";
 import { execa } from "execa";
 import { toyWorkspace, runJson, pipelineWorkspace, FLOW, read } from "../rig.js";
 import { hashTree } from "../../bench/lib.js";
@@ -17,11 +18,13 @@ export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, ${
 `,
 });
 
-async function flowJobs(): Promise<{ id: string; name: string; state: string }[]> {
+// The jobs of one workspace only (their WorkDir): other test files use the same cluster at the
+// same time, and a test that cancelled "the running flow job" once cancelled another file's.
+async function flowJobs(ws: string): Promise<{ id: string; name: string; state: string }[]> {
   const r = await execa("scontrol", ["show", "jobs", "-o"], { reject: false });
   return r.stdout
     .split("\n")
-    .filter((l) => l.includes("JobId="))
+    .filter((l) => l.includes("JobId=") && / WorkDir=(\S+)/.exec(l)?.[1] === realpathSync(ws))
     .map((l) => ({
       id: /JobId=(\d+)/.exec(l)![1]!,
       name: /JobName=(\S+)/.exec(l)?.[1] ?? "",
@@ -92,7 +95,7 @@ tasks:
 `,
     });
     const run = execa(process.execPath, [FLOW, "run", "--executor", "slurm", "--slurm-opt", "--comment=flow-test"], { cwd: ws, env, reject: false });
-    const job = await until(async () => (await flowJobs()).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
+    const job = await until(async () => (await flowJobs(ws)).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
     const show = (await execa("scontrol", ["show", "job", job.id])).stdout;
     expect(show).toMatch(/MinMemoryNode=100M/);
     expect(show).toMatch(/TimeLimit=00:05:00/);
@@ -104,7 +107,7 @@ tasks:
   it("a cancelled job fails its node with the job id and the tail of its log", async () => {
     const ws = toyWorkspace(slowTask(30));
     const run = execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm", "--keep-going", "name=a"], { cwd: ws, env, reject: false });
-    const job = await until(async () => (await flowJobs()).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
+    const job = await until(async () => (await flowJobs(ws)).find((j) => j.state === "RUNNING" && j.name.startsWith("flow-")));
     await execa("scancel", [job.id]);
     const r = await run;
     expect(r.exitCode).toBe(1);
@@ -117,8 +120,8 @@ tasks:
   it("a head killed mid-run is restarted: running jobs are adopted, none is submitted twice", async () => {
     const ws = toyWorkspace(slowTask(4));
     const head = execa(process.execPath, [FLOW, "run", "--executor", "slurm", "--jobs", "2"], { cwd: ws, env, reject: false, detached: true });
-    const before = new Set((await flowJobs()).map((j) => j.id));
-    await until(async () => ((await flowJobs()).filter((j) => !before.has(j.id) && j.state === "RUNNING").length === 2 ? true : undefined));
+    const before = new Set((await flowJobs(ws)).map((j) => j.id));
+    await until(async () => ((await flowJobs(ws)).filter((j) => !before.has(j.id) && j.state === "RUNNING").length === 2 ? true : undefined));
     process.kill(-head.pid!, "SIGKILL");
     await head;
     const again = await runJson(ws, "--executor", "slurm", "--jobs", "2");
@@ -126,7 +129,7 @@ tasks:
     expect(again.summary.failed).toEqual([]);
     expect(read(ws, "out/all.txt")).toBe("ALPHA\n!BETA\n!");
     // one job per node key: the two upper jobs were adopted (or found finished in the cache)
-    const mine = (await flowJobs()).filter((j) => !before.has(j.id));
+    const mine = (await flowJobs(ws)).filter((j) => !before.has(j.id));
     const byName = new Map<string, number>();
     for (const j of mine) byName.set(j.name, (byName.get(j.name) ?? 0) + 1);
     expect([...byName.values()].every((n) => n === 1)).toBe(true);
