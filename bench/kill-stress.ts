@@ -29,14 +29,26 @@ function killedRun(cwd: string, cache: string, afterMs: number): Promise<void> {
   });
 }
 
-export async function stress(trials: number, log: (m: string) => void = console.log): Promise<number> {
+/** A finished clean run of the example to compare against: its cache, its data folder and
+ *  how long it took cold with --jobs 2 (the kill points are spread over that time). */
+export interface Reference {
+  cache: string;
+  data: string;
+  coldMs: number;
+}
+
+async function reference(): Promise<Reference> {
   const ref = workspace("kill_ref");
   await flow(ref, "run"); // generates the example in ref/examples
   const cache = join(ref, "examples", "allen_cache");
   const t0 = performance.now();
   await flow(workspace("kill_timing"), "run", "--set", `allen_cache=${cache}`, "--jobs", "2");
-  const cold = performance.now() - t0;
-  const want = hashTree(join(ref, "data"));
+  return { cache, data: join(ref, "data"), coldMs: performance.now() - t0 };
+}
+
+export async function stress(trials: number, log: (m: string) => void = console.log, given?: Reference): Promise<number> {
+  const { cache, data, coldMs: cold } = given ?? (await reference());
+  const want = hashTree(data);
   let ok = 0;
   const ws = workspace("kill_ws");
   for (let i = 0; i < trials; i++) {

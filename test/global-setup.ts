@@ -18,7 +18,9 @@ export default async function setup(project: TestProject) {
   execFileSync("mkdir", ["-p", ws]);
   writeFileSync(join(ws, "pipeline.yaml"), readFileSync(join(repo, "pipeline.yaml")));
   for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(repo, d), join(ws, d));
+  const t0 = performance.now();
   execFileSync(process.execPath, [join(repo, "bin/flow.js"), "run", "--set", `allen_cache=${cache}`], { cwd: ws, stdio: "pipe" });
+  project.provide("exampleColdMs", performance.now() - t0);
   project.provide("exampleCache", cache);
   project.provide("exampleWorkspace", ws);
   return () => {
@@ -30,5 +32,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     exampleCache: string;
     exampleWorkspace: string;
+    /** wall time of that cold run (default --jobs: 2 on CI's 2 cores) */
+    exampleColdMs: number;
   }
 }

@@ -8,11 +8,17 @@
 // A JavaScript/TypeScript file is hashed as esbuild prints it with comments, whitespace
 // and types stripped: editing a comment or reformatting leaves its nodes up to date.
 import { readFileSync, existsSync, realpathSync, mkdirSync, writeFileSync, renameSync } from "node:fs";
-import { buildSync, transformSync } from "esbuild";
+import { createRequire } from "node:module";
+import type * as Esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve, relative, sep } from "node:path";
 import { canonical, sha256 } from "./canonical.js";
 import type { RunSpec } from "../pipeline/types.js";
+
+// esbuild is loaded only when a closure or a code hash is not cached: its module costs
+// ~75 ms, and a warm `status` or no-op run needs none of it.
+let esbuildModule: typeof Esbuild | undefined;
+const esbuild = (): typeof Esbuild => (esbuildModule ??= createRequire(import.meta.url)("esbuild") as typeof Esbuild);
 
 /** This engine's folder, by real path (a workspace may reach it through a symlink). */
 const ENGINE_DIR = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
@@ -34,7 +40,7 @@ export function moduleClosure(entry: string): string[] {
 function buildClosure(entry: string): string[] | undefined {
   let inputs: string[];
   try {
-    const r = buildSync({
+    const r = esbuild().buildSync({
       entryPoints: [entry],
       bundle: true,
       write: false,
@@ -124,7 +130,7 @@ export function codeHash(file: string): string {
   }
   let h: string;
   try {
-    const out = transformSync(text.toString("utf8"), {
+    const out = esbuild().transformSync(text.toString("utf8"), {
       loader: file.endsWith("ts") ? "ts" : "js",
       format: "esm",
       target: "esnext",

@@ -2,7 +2,6 @@
 // Only files ending in .ts are transformed (esbuild, type stripping only); everything
 // else — notably h5wasm's 4 MB bundle — loads untouched. tsx transformed every module
 // and cost 2 s / 700 MB per process; this costs ~0.1 s.
-import { transformSync, version as esbuildVersion } from "esbuild";
 import { readFileSync, existsSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
@@ -26,7 +25,11 @@ export async function resolve(specifier, context, nextResolve) {
 // start), and a cache hit needs no esbuild at all. Written by temp + rename.
 const CACHE = fileURLToPath(new URL("../../node_modules/.cache/flow-ts/", import.meta.url));
 const ESBUILD_OPTS = { loader: "ts", format: "esm", target: "node20", sourcemap: "inline" };
-const SALT = JSON.stringify(ESBUILD_OPTS) + esbuildVersion;
+// esbuild itself is imported only on a cache miss: its module costs ~75 ms in every
+// process (head, each worker) that would otherwise find every source in the cache. Its
+// version, part of the key, is read from its package.json instead.
+const ESBUILD_VERSION = JSON.parse(readFileSync(fileURLToPath(new URL("../../node_modules/esbuild/package.json", import.meta.url)), "utf8")).version;
+const SALT = JSON.stringify(ESBUILD_OPTS) + ESBUILD_VERSION;
 
 export async function load(url, context, nextLoad) {
   if (url.startsWith("file:") && url.endsWith(".ts")) {
@@ -38,6 +41,7 @@ export async function load(url, context, nextLoad) {
     try {
       code = readFileSync(cached, "utf8");
     } catch {
+      const { transformSync } = await import("esbuild");
       code = transformSync(text, { ...ESBUILD_OPTS, sourcefile: file }).code;
       try {
         mkdirSync(CACHE, { recursive: true });

@@ -2,7 +2,7 @@
 // starts with test/services/slurm-start.sh. Without it these tests are skipped.
 import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
-import { realpathSync } from "node:fs";
+import { realpathSync, writeFileSync, readdirSync } from "node:fs";
 import { execa } from "execa";
 import { toyWorkspace, runJson, pipelineWorkspace, FLOW, read } from "../rig.js";
 import { hashTree } from "../../bench/lib.js";
@@ -43,8 +43,16 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T
 }
 
 describe.skipIf(!available)("SLURM executor", () => {
-  it("runs the embedded example through SLURM, byte-identical to the local executor", async () => {
+  it("runs the embedded example through SLURM, byte-identical to the local executor (bin and stimulus_file nodes in groups)", async () => {
     const ws = pipelineWorkspace();
+    // groups of ten: 19 jobs instead of 64 (a job costs ~1.5 s of start-up here), and the
+    // grouping is exercised on the real pipeline; resources are not part of any key
+    const yaml = read(ws, "pipeline.yaml");
+    const grouped = yaml
+      .replace(/(\n    outputs: \{ cube: [^\n]*\n)/, "$1    resources: { group_size: 10 }\n")
+      .replace(/(\n    outputs: \{ h5: [^\n]*\n)/, "$1    resources: { group_size: 10 }\n");
+    expect(grouped.match(/group_size: 10/g)).toHaveLength(2);
+    writeFileSync(join(ws, "pipeline.yaml"), grouped);
     const r = await execa(
       process.execPath,
       [FLOW, "run", "--json", "--executor", "slurm", "--jobs", "4", "--set", `allen_cache=${inject("exampleCache")}`],
@@ -54,6 +62,8 @@ describe.skipIf(!available)("SLURM executor", () => {
     const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
     expect(summary.ran.length).toBe(64);
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
+    const scripts = readdirSync(join(ws, ".flow/slurm")).filter((f) => f.endsWith(".sh"));
+    expect(scripts.length).toBeLessThan(30);
   }, 600_000);
 
   it("the run history, the trace and each task's output are kept for SLURM runs too", async () => {
