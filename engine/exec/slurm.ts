@@ -15,8 +15,15 @@ import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { execa } from "execa";
 import type { Executor, Job, JobResult, Usage } from "./types.js";
+
+// execa (~110 modules, ~0.35 s through the TypeScript loader) is loaded on the first
+// SLURM call, not by every `flow` process that imports the executors.
+async function slurmCall(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
+  const { execa } = await import("execa");
+  const r = await execa(file, args, { reject: false, env });
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}
 
 const FLOW_BIN = fileURLToPath(new URL("../../bin/flow.js", import.meta.url));
 const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"]);
@@ -188,7 +195,7 @@ export class SlurmExecutor implements Executor {
     // The cache URL (it may carry a password) reaches the job in its environment, which
     // sbatch hands over (--export=ALL, SLURM's default): never in argv, a script or a file.
     const env = this.o.cacheUrl ? { ...process.env, FLOW_CACHE_URL: this.o.cacheUrl } : process.env;
-    const sb = await execa("sbatch", argv, { reject: false, env });
+    const sb = await slurmCall("sbatch", argv, env);
     if (sb.exitCode !== 0) {
       for (const m of members) m.done({ ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}` });
       return;
@@ -215,7 +222,7 @@ export class SlurmExecutor implements Executor {
     }
     if (files.length === 0) return out;
     this.calls.squeue++;
-    const q = await execa("squeue", ["-h", "-o", "%i %j %T"], { reject: false });
+    const q = await slurmCall("squeue", ["-h", "-o", "%i %j %T"]);
     if (q.exitCode !== 0) return out;
     for (const line of q.stdout.trim().split("\n")) {
       const [id, name, state] = line.trim().split(/\s+/);
@@ -240,7 +247,7 @@ export class SlurmExecutor implements Executor {
     try {
       const ids = [...this.inFlight.keys()];
       this.calls.squeue++;
-      const q = await execa("squeue", ["-h", "-j", ids.join(","), "-o", "%i %T"], { reject: false });
+      const q = await slurmCall("squeue", ["-h", "-j", ids.join(","), "-o", "%i %T"]);
       // squeue fails when none of the ids is known any more: then every job has left
       const active = new Set<string>();
       if (q.exitCode === 0) {
@@ -262,7 +269,7 @@ export class SlurmExecutor implements Executor {
 
   private async settle(t: Tracked) {
     this.inFlight.delete(t.id);
-    const sc = await execa("scontrol", ["show", "job", t.id], { reject: false });
+    const sc = await slurmCall("scontrol", ["show", "job", t.id]);
     const final = /JobState=(\w+)/.exec(sc.stdout)?.[1] ?? "UNKNOWN";
     const exit = /ExitCode=(\d+:\d+)/.exec(sc.stdout)?.[1];
     const tail = () => (existsSync(t.logFile) ? readFileSync(t.logFile, "utf8").trim().split("\n").slice(-8).join("\n") : "(no log)");
