@@ -47,7 +47,11 @@ const cells = (r: Row, params: string[]): CsvCell[] => [
 /** A session's presentation rows, with its id on each. */
 function sessionRows(path: string): { session: number; rows: Row[] } {
   const t = readJson<SessionPresentations>(path);
-  return { session: t.session, rows: t.presentations.map((p) => ({ ...p, session: t.session })) };
+  // in place (the rows were just parsed, nobody else holds them): a copy of every row
+  // doubled what the garbage collector had to do, ~a quarter of this node's time
+  const rows = t.presentations as Row[];
+  for (const r of rows) r.session = t.session;
+  return { session: t.session, rows };
 }
 
 export default defineTask({
