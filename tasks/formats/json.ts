@@ -1,6 +1,6 @@
 // Intermediates are JSON; writing goes through one function so the bytes are stable
 // (key order as built, no whitespace).
-import { readFileSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
+import { readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import { LineWriter } from "./lines.js";
 import { StringDecoder } from "node:string_decoder";
 import { TaskError } from "#flow/task";
@@ -16,6 +16,33 @@ export function readJson<T>(path: string): T {
     throw new TaskError(`${path}: cannot read (${(e as Error).message})`);
   }
 }
+
+/**
+ * readJson for a worker's run of nodes that read the same file (a session's ten bin
+ * nodes each read its kept presentations, ~5 MB at full size): the last file read is
+ * kept, known by path, size, mtime and inode — the identity the engine's stat cache
+ * trusts — so a replaced file is read again. The value is shared: callers must not
+ * change it (it is typed readonly all the way down).
+ */
+let lastJson: { id: string; value: unknown } | undefined;
+
+export function readJsonKept<T>(path: string): DeepReadonly<T> {
+  let id: string;
+  try {
+    const st = statSync(path);
+    id = `${path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+  } catch (e) {
+    throw new TaskError(`${path}: cannot read (${(e as Error).message})`);
+  }
+  if (lastJson?.id !== id) lastJson = { id, value: readJson<T>(path) };
+  return lastJson.value as DeepReadonly<T>;
+}
+
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /**
  * Values appended one JSON line at a time to a spool file, read back in order in chunks
