@@ -5,6 +5,7 @@
 import { readFileSync, existsSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export async function resolve(specifier, context, nextResolve) {
@@ -28,7 +29,8 @@ const ESBUILD_OPTS = { loader: "ts", format: "esm", target: "node20", sourcemap:
 // esbuild itself is imported only on a cache miss: its module costs ~75 ms in every
 // process (head, each worker) that would otherwise find every source in the cache. Its
 // version, part of the key, is read from its package.json instead.
-const ESBUILD_VERSION = JSON.parse(readFileSync(fileURLToPath(new URL("../../node_modules/esbuild/package.json", import.meta.url)), "utf8")).version;
+// (found the way Node finds the package itself, wherever it is installed)
+const ESBUILD_VERSION = createRequire(import.meta.url)("esbuild/package.json").version;
 const SALT = JSON.stringify(ESBUILD_OPTS) + ESBUILD_VERSION;
 
 export async function load(url, context, nextLoad) {
