@@ -1,6 +1,7 @@
 // Intermediates are JSON; writing goes through one function so the bytes are stable
 // (key order as built, no whitespace).
-import { readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
+import { fileIdentity } from "./file-identity.js";
 import { LineWriter } from "./lines.js";
 import { StringDecoder } from "node:string_decoder";
 import { TaskError } from "#flow/task";
@@ -20,17 +21,15 @@ export function readJson<T>(path: string): T {
 /**
  * readJson for a worker's run of nodes that read the same file (a session's ten bin
  * nodes each read its kept presentations, ~5 MB at full size): the last file read is
- * kept, known by path, size, mtime and inode — the identity the engine's stat cache
- * trusts — so a replaced file is read again. The value is shared: callers must not
- * change it (it is typed readonly all the way down).
+ * kept, known by its fileIdentity(), so a replaced file is read again. The value is
+ * shared: callers must not change it (it is typed readonly all the way down).
  */
 let lastJson: { id: string; value: unknown } | undefined;
 
 export function readJsonKept<T>(path: string): DeepReadonly<T> {
   let id: string;
   try {
-    const st = statSync(path);
-    id = `${path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+    id = fileIdentity(path);
   } catch (e) {
     throw new TaskError(`${path}: cannot read (${(e as Error).message})`);
   }

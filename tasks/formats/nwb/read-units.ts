@@ -2,7 +2,7 @@
 // (valid channel, in-brain location, quality "good", amplitude_cutoff ≤ 0.1,
 // presence_ratio ≥ 0.95, isi_violations ≤ 0.5, NaN fails), the structure acronym of the
 // peak channel, and the order (probe name, vertical, horizontal position; stable).
-import { statSync } from "node:fs";
+import { fileIdentity } from "../file-identity.js";
 import type { Nwb } from "./open.js";
 import { TaskError } from "#flow/task";
 
@@ -150,8 +150,7 @@ export function forEachUnitSpikes(
 let kept: { file: string; units: Map<number, Float64Array> } | undefined;
 
 export function unitSpikes(nwb: Nwb, rows: number[]): Map<number, Float64Array> {
-  const st = statSync(nwb.path);
-  const file = `${nwb.path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+  const file = fileIdentity(nwb.path);
   if (kept?.file !== file) kept = { file, units: new Map() };
   const units = kept.units;
   const missing = rows.filter((r) => !units.has(r));
