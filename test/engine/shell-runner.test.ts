@@ -23,6 +23,14 @@ const waitFor = async (what: string, ok: () => boolean, ms = 20_000) => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+/** `flow run` in a process of its own (these tests kill it, or a process it started). */
+const spawnRun = (ws: string) => {
+  const child = spawn(process.execPath, [FLOW, "run"], { cwd: ws, stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  const closed = new Promise<number | null>((res) => child.on("close", (c) => res(c)));
+  return { child, closed, stderr: () => err };
+};
 /** The pids of the processes whose parent is `ppid` (from /proc). */
 const childrenOf = (ppid: number): { pid: number; cmd: string }[] => {
   const out: { pid: number; cmd: string }[] = [];
@@ -79,16 +87,13 @@ tasks:
     outputs: { o: out/slow.txt }
 `,
     });
-    const child = spawn(process.execPath, [FLOW, "run"], { cwd: ws, stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    const closed = new Promise<number | null>((res) => child.on("close", (c) => res(c)));
+    const { child, closed, stderr } = spawnRun(ws);
     await waitFor("the task to start", () => existsSync(join(ws, "started.pid")));
     const helper = childrenOf(child.pid!).find((c) => c.cmd.includes("shell-process"));
     expect(helper, JSON.stringify(childrenOf(child.pid!))).toBeDefined();
     process.kill(helper!.pid, "SIGKILL");
     expect(await closed).toBe(1);
-    expect(err).toContain("the process that starts shell tasks died (signal SIGKILL)");
+    expect(stderr()).toContain("the process that starts shell tasks died (signal SIGKILL)");
     expect((await statusJson(ws))[0]!.state).toBe("never-run");
     const again = await flow(ws, "run");
     expect(again.code, again.stderr).toBe(0);
@@ -104,8 +109,7 @@ tasks:
     outputs: { o: out/never.txt }
 `,
     });
-    const child = spawn(process.execPath, [FLOW, "run"], { cwd: ws, stdio: ["ignore", "pipe", "pipe"] });
-    const closed = new Promise((res) => child.on("close", res));
+    const { child, closed } = spawnRun(ws);
     await waitFor("the task to start", () => existsSync(join(ws, "task.pid")) && readFileSync(join(ws, "task.pid"), "utf8").endsWith("\n"));
     const task = Number(readFileSync(join(ws, "task.pid"), "utf8"));
     expect(alive(task)).toBe(true);
