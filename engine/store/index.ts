@@ -70,16 +70,25 @@ export class ActionIndex {
     };
     const pkg = adapters[scheme ?? ""];
     if (!pkg) throw new FlowError("usage", `--cache-url ${shown}: unsupported scheme '${scheme}' (redis://, postgresql://)`);
-    let mod: { default: new (url: string, opts?: object) => unknown };
+    let mod: { default: new (connect: string | object, opts?: object) => unknown };
     try {
       mod = await import(pkg);
     } catch {
       throw new FlowError("usage", `--cache-url ${shown}: the keyv adapter ${pkg} is not installed`);
     }
-    const store = new mod.default(
-      url,
-      pkg === "@keyv/redis" ? { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs } : undefined,
-    );
+    const redis = { connected: false };
+    const store =
+      pkg === "@keyv/redis"
+        ? new mod.default(
+            { url, socket: { reconnectStrategy: redisReconnect(redis) } },
+            { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs },
+          )
+        : new mod.default(url);
+    (store as { client?: { on?: (e: string, f: () => void) => void } }).client?.on?.("ready", () => (redis.connected = true));
+    // The adapter throws a generic "not connected" for any failed connect; the cause
+    // (ECONNREFUSED, ENOTFOUND, WRONGPASS) comes before it as an error event.
+    let cause: Error | undefined;
+    (store as { on?: (e: string, f: (err: Error) => void) => void }).on?.("error", (err) => (cause ??= err));
     const kv = new Keyv<IndexEntry>({ store: store as never, namespace: NS, throwOnErrors: true });
     kv.on("error", () => {
       /* every failure also throws where it happens */
@@ -91,7 +100,8 @@ export class ActionIndex {
       await withTimeout(kv.get("flow-connection-check"), timeoutMs);
     } catch (e) {
       void index.close().catch(() => undefined);
-      throw new FlowError("cache-unreachable", `cache index ${shown}: ${redactText(url, (e as Error).message || String(e))}`);
+      const why = cause?.message || (e as Error).message || String(e);
+      throw new FlowError("cache-unreachable", `cache index ${shown}: ${redactText(url, why)}`);
     }
     return index;
   }
@@ -153,6 +163,16 @@ export class ActionIndex {
 /** Every object hash an entry refers to. */
 export function entryHashes(e: IndexEntry): string[] {
   return Object.values(e.outputs).flatMap((o) => (typeof o === "string" ? [o] : Object.values(o)));
+}
+
+/**
+ * When the Redis client tries again. Before it has ever connected, never: a refused or
+ * unknown server is an answer, and waiting out the timeout only delays the error (it
+ * took 5 s a command). Once connected, a dropped connection is retried with backoff
+ * (the adapter's own schedule: 0.2, 0.4 … 2 s), so a blip does not fail a long run.
+ */
+function redisReconnect(state: { connected: boolean }) {
+  return (retries: number, cause: Error): number | Error => (state.connected ? Math.min(2 ** (retries + 1) * 100, 2000) : cause);
 }
 
 /** How long opening a server index may take (FLOW_CACHE_TIMEOUT_MS, default 5 s). */
