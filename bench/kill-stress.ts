@@ -46,7 +46,10 @@ async function reference(): Promise<Reference> {
   return { cache, data: join(ref, "data"), coldMs: performance.now() - t0 };
 }
 
-export async function stress(trials: number, log: (m: string) => void = console.log, given?: Reference): Promise<number> {
+/** Runs a flow command to completion (throws on a non-zero exit): a process here, in-process in the test. */
+export type FlowCall = (cwd: string, ...args: string[]) => Promise<{ stdout: string }>;
+
+export async function stress(trials: number, log: (m: string) => void = console.log, given?: Reference, call: FlowCall = flow): Promise<number> {
   const { cache, data, coldMs: cold } = given ?? (await reference());
   const want = hashTree(data);
   let ok = 0;
@@ -57,16 +60,16 @@ export async function stress(trials: number, log: (m: string) => void = console.
     await killedRun(ws, cache, at);
     const problems: string[] = [];
     try {
-      await flow(ws, "run", "--set", `allen_cache=${cache}`);
+      await call(ws, "run", "--set", `allen_cache=${cache}`);
       const got = hashTree(join(ws, "data"));
       for (const [f, h] of Object.entries(want)) if (got[f] !== h) problems.push(`${f} ${got[f] ? "differs" : "missing"}`);
       for (const f of Object.keys(got)) if (!(f in want)) problems.push(`stray ${f}`);
-      const st = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { id: string; state: string }[];
+      const st = JSON.parse((await call(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { id: string; state: string }[];
       for (const n of st) if (n.state !== "up-to-date") problems.push(`${n.id} ${n.state}`);
-      await flow(ws, "gc", "--set", `allen_cache=${cache}`);
+      await call(ws, "gc", "--set", `allen_cache=${cache}`);
       const objects = hashTree(join(ws, "cache", "objects"));
       for (const [f, h] of Object.entries(objects)) if (!f.endsWith(h)) problems.push(`object ${f} does not match its hash`);
-      const st2 = JSON.parse((await flow(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { state: string }[];
+      const st2 = JSON.parse((await call(ws, "status", "--json", "--set", `allen_cache=${cache}`)).stdout) as { state: string }[];
       if (st2.some((n) => n.state !== "up-to-date")) problems.push("not up to date after gc");
     } catch (e) {
       problems.push((e as Error).message.split("\n").slice(0, 3).join(" "));
@@ -74,7 +77,7 @@ export async function stress(trials: number, log: (m: string) => void = console.
     if (problems.length === 0) ok++;
     log(`trial ${i + 1}: killed at ${at} ms: ${problems.length ? `FAILED: ${problems.slice(0, 3).join("; ")}` : "recovered"}`);
     // next trial starts from a partially built state again: invalidate a slice
-    await flow(ws, "invalidate", "--set", `allen_cache=${cache}`, i % 2 ? "task=bin" : "task=presentations");
+    await call(ws, "invalidate", "--set", `allen_cache=${cache}`, i % 2 ? "task=bin" : "task=presentations");
   }
   log(`${ok}/${trials} trials recovered`);
   return ok;

@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
   writeFileSync(join(ws, "pipeline.yaml"), readFileSync(join(repo, "pipeline.yaml")));
   for (const d of ["tasks", "engine", "node_modules", "schemas", "package.json"]) symlinkSync(join(repo, d), join(ws, d));
   const t0 = performance.now();
-  execFileSync(process.execPath, [join(repo, "bin/flow.js"), "run", "--set", `allen_cache=${cache}`], { cwd: ws, stdio: "pipe" });
+  execFileSync(process.execPath, [join(repo, "bin/flow.js"), "run", "--jobs", "2", "--set", `allen_cache=${cache}`], { cwd: ws, stdio: "pipe" });
   project.provide("exampleColdMs", performance.now() - t0);
   project.provide("exampleCache", cache);
   project.provide("exampleWorkspace", ws);
@@ -32,7 +32,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     exampleCache: string;
     exampleWorkspace: string;
-    /** wall time of that cold run (default --jobs: 2 on CI's 2 cores) */
+    /** wall time of that cold run (--jobs 2) */
     exampleColdMs: number;
   }
 }

@@ -53,15 +53,11 @@ describe("the Allen pipeline under the engine", () => {
   });
 
   it("gives byte-identical outputs in a fresh workspace, with --jobs 1 and --jobs 2", async () => {
-    const a = pipelineWorkspace(),
-      b = pipelineWorkspace();
-    const cache = `allen_cache=${inject("exampleCache")}`;
-    await runJson(a, "--set", cache, "--jobs", "1");
-    await runJson(b, "--set", cache, "--jobs", "2");
-    const ha = hashTree(join(a, "data")),
-      hb = hashTree(join(b, "data"));
+    // the global setup's example run is the fresh --jobs 2 workspace
+    const a = pipelineWorkspace();
+    await runJson(a, "--set", `allen_cache=${inject("exampleCache")}`, "--jobs", "1");
+    const ha = hashTree(join(a, "data"));
     expect(Object.keys(ha).length).toBeGreaterThan(60);
-    expect(hb).toEqual(ha);
     expect(hashTree(join(inject("exampleWorkspace"), "data"))).toEqual(ha);
   });
 });
