@@ -8,7 +8,7 @@ import { readJson, writeJson, JsonLines } from "../formats/json.js";
 import { toCsv, CsvWriter, type Cell as CsvCell } from "../formats/pyfmt.js";
 import { mergeWholeMovies, medianDurations, keptByMedian, filterSummary, removeBlanks, type Row } from "../science/cleaning.js";
 import { stimulusTypes, relevantBySource } from "../science/stimulus-types.js";
-import type { SessionPresentations } from "./presentations.js";
+import type { SessionPresentations, PresentationSummary } from "./presentations.js";
 
 export interface KeptPresentations {
   session: number;
@@ -55,13 +55,14 @@ function sessionRows(path: string): { session: number; rows: Row[] } {
 }
 
 export default defineTask({
-  inputs: { tables: "files" },
+  inputs: { summaries: "files", tables: "files" },
   outputs: { original: "file", whole_movies: "file", filtered: "file", medians: "file", summary: "file", kept: "files" },
   params: ["stimuli", "median_threshold_movie", "median_threshold_other"],
   // One session's table in memory at a time (58 full sessions are ~4·10⁶ rows): a first
-  // pass collects the column names and every duration (the median is over all sessions),
-  // a second writes the tables row by row. The filtered table's columns are the params
-  // of the rows that survive, known only at the end: its rows wait in a spool file.
+  // pass over the sessions' summaries collects the column names and every duration (the
+  // median is over all sessions), a second reads each table once and writes the tables
+  // row by row. The filtered table's columns are the params of the rows that survive,
+  // known only at the end: its rows wait in a spool file.
   run(ctx) {
     const types = stimulusTypes(ctx.params.stimuli!);
     const relevant = relevantBySource(types);
@@ -72,16 +73,19 @@ export default defineTask({
     const originalParams = new Set<string>();
     const wholeParams = new Set<string>();
     const durations = new Map<string, number[]>(); // stimulus name → durations, in order of appearance
-    for (const p of paths) {
-      const { rows } = sessionRows(p);
-      for (const r of rows) for (const k of Object.keys(r.params)) originalParams.add(k);
-      for (const r of mergeWholeMovies(rows)) {
-        for (const k of Object.keys(r.params)) wholeParams.add(k);
-        let ds = durations.get(r.stimulus_name);
-        if (!ds) durations.set(r.stimulus_name, (ds = []));
-        ds.push(r.duration);
+    const order: number[] = [];
+    for (const p of ctx.inputs.summaries) {
+      const s = readJson<PresentationSummary>(p);
+      order.push(s.session);
+      for (const k of s.params) originalParams.add(k);
+      for (const k of s.whole_params) wholeParams.add(k);
+      for (const [name, ds] of s.durations) {
+        const all = durations.get(name);
+        if (all) for (const d of ds) all.push(d);
+        else durations.set(name, [...ds]);
       }
     }
+    if (order.length !== paths.length) throw new TaskError(`clean: ${order.length} presentation summaries for ${paths.length} tables`);
     const medians = medianDurations(durations);
 
     const origCols = [...originalParams].sort();
@@ -96,8 +100,10 @@ export default defineTask({
       nWhole = 0,
       nKept = 0,
       nFiltered = 0;
-    for (const p of paths) {
+    for (const [i, p] of paths.entries()) {
       const { session, rows } = sessionRows(p);
+      // the durations above are in this order: a table must follow its own summary
+      if (order[i] !== session) throw new TaskError(`clean: ${p} is session ${session}, but its summary is of session ${order[i]}`);
       seen.add(session);
       for (const r of rows) original.row(cells(r, origCols));
       const whole = mergeWholeMovies(rows);

@@ -4,15 +4,44 @@ import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../formats/nwb/open.js";
 import { readPresentations, type Presentation } from "../formats/nwb/read-presentations.js";
 import { writeJson } from "../formats/json.js";
+import { mergeWholeMovies, type Row } from "../science/cleaning.js";
 
 export interface SessionPresentations {
   session: number;
   presentations: Presentation[];
 }
 
+/**
+ * What `clean` needs of a session before it can write a row (docs/design.md §4.3: the
+ * median is over all sessions): the param names, before and after the whole-movie
+ * merge, and the merged durations per stimulus name in order of appearance. Reading
+ * these instead of every session's whole table saves `clean` — a serial node — one
+ * parse of ~20 MB per full session.
+ */
+export interface PresentationSummary {
+  session: number;
+  params: string[];
+  whole_params: string[];
+  durations: [string, number[]][];
+}
+
+export function summarise(session: number, rows: Row[]): PresentationSummary {
+  const params = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.params)) params.add(k);
+  const wholeParams = new Set<string>();
+  const durations = new Map<string, number[]>();
+  for (const r of mergeWholeMovies(rows)) {
+    for (const k of Object.keys(r.params)) wholeParams.add(k);
+    let ds = durations.get(r.stimulus_name);
+    if (!ds) durations.set(r.stimulus_name, (ds = []));
+    ds.push(r.duration);
+  }
+  return { session, params: [...params].sort(), whole_params: [...wholeParams].sort(), durations: [...durations] };
+}
+
 export default defineTask({
   inputs: { nwb: "file" },
-  outputs: { table: "file" },
+  outputs: { table: "file", summary: "file" },
   params: ["session", "drop_names"],
   async run(ctx) {
     const nwb = await Nwb.open(ctx.inputs.nwb);
@@ -30,8 +59,13 @@ export default defineTask({
       // Missing parameters are left out of the rows (null is implied): the table stays
       // small; the CSVs still show every column, with AllenSDK's "null".
       for (const p of kept) for (const [k, v] of Object.entries(p.params)) if (v === null) delete p.params[k];
-      const out: SessionPresentations = { session: Number(ctx.params.session), presentations: kept };
+      const session = Number(ctx.params.session);
+      const out: SessionPresentations = { session, presentations: kept };
       writeJson(ctx.outputs.table, out);
+      // the rows are written: they can take the session id in place (the merge copies what it changes)
+      const rows = kept as Row[];
+      for (const r of rows) r.session = session;
+      writeJson(ctx.outputs.summary, summarise(session, rows));
       ctx.log(`${all.length} presentations, ${kept.length} after dropping ${drop.join("/")}`);
     } finally {
       nwb.close();
