@@ -11,7 +11,15 @@ const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.ur
 
 interface Worker {
   proc: ChildProcess;
+  /** the input paths of the last job it ran (what it may still hold in memory) */
+  read?: Set<string>;
 }
+
+/** A job's input paths, when it has few enough to matter (a gather's are shared by nothing). */
+const jobPaths = (job: Job) => {
+  const ps = Object.values(job.inputs).flat();
+  return ps.length <= 16 ? ps : [];
+};
 
 export class LocalExecutor implements Executor {
   private idle: Worker[] = [];
@@ -43,9 +51,16 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  /** An idle live worker (one that died while idle is dropped), a starting one, or a new one. */
-  private async take(): Promise<Worker> {
+  /**
+   * An idle live worker (one that died while idle is dropped) — the one whose last job
+   * read one of this job's inputs if there is one (see Locality in the scheduler) — a
+   * starting one, or a new one.
+   */
+  private async take(job: Job): Promise<Worker> {
     const live = () => {
+      const paths = jobPaths(job);
+      const near = this.idle.findIndex((w) => w.read && paths.some((p) => w.read!.has(p)));
+      if (near >= 0) this.idle.push(...this.idle.splice(near, 1));
       for (let w = this.idle.pop(); w; w = this.idle.pop()) if (w.proc.connected && w.proc.exitCode === null) return w;
       return undefined;
     };
@@ -89,7 +104,8 @@ export class LocalExecutor implements Executor {
 
   async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
     if ("argv" in job.run) return runShell(job, log, this.shell);
-    const w = await this.take();
+    const w = await this.take(job);
+    w.read = new Set(jobPaths(job));
     return new Promise<JobResult>((res) => {
       const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
         if (m.type === "log") log(m.line!);

@@ -2,7 +2,7 @@
 // found up to date, restored from the cache, or executed; results are stored by content
 // hash, materialised, and recorded. A failure fails that node and what depends on it.
 import { relative, resolve } from "node:path";
-import type { Pipeline, PlanNode } from "../pipeline/types.js";
+import { inputPaths, type Pipeline, type PlanNode } from "../pipeline/types.js";
 import { Planner } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
 import type { Executor, Usage } from "../exec/types.js";
@@ -46,8 +46,15 @@ export async function runPipeline(
 
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const waiting = new Map(nodes.map((n) => [n.id, pipeline.deps.get(n.id)!.filter((d) => byId.has(d)).length]));
-  const ready: PlanNode[] = nodes.filter((n) => waiting.get(n.id) === 0);
-  let next = 0; // ready[next…] are yet to start
+  const ready: PlanNode[] = [];
+  const locality = new Locality();
+  const enqueue = (n: PlanNode) => {
+    ready.push(n);
+    locality.add(n);
+  };
+  for (const n of nodes) if (waiting.get(n.id) === 0) enqueue(n);
+  let next = 0; // ready[next…] are yet to start, except those in `started`
+  const started = new Set<PlanNode>();
   const bad = new Set<string>(); // failed or skipped
   let stopping = false;
   let running = 0;
@@ -57,8 +64,14 @@ export async function runPipeline(
       if (!byId.has(d)) continue;
       const w = waiting.get(d)! - 1;
       waiting.set(d, w);
-      if (w === 0) ready.push(byId.get(d)!);
+      if (w === 0) enqueue(byId.get(d)!);
     }
+  };
+  /** The next node to start: the oldest ready one, unless locality prefers another. */
+  const pick = (after?: PlanNode): PlanNode | undefined => {
+    while (next < ready.length && started.has(ready[next]!)) next++;
+    if (next === ready.length) return undefined;
+    return locality.pick(after, ready, next, started) ?? ready[next];
   };
 
   const processNode = async (n: PlanNode) => {
@@ -153,24 +166,29 @@ export async function runPipeline(
   };
 
   await new Promise<void>((resolveAll) => {
-    const pump = () => {
-      while (running < opts.jobs && next < ready.length) {
-        const n = ready[next++]!; // an index, not shift(): 10⁵ ready nodes stay linear
+    // `after`: the node whose slot is free (its worker is the one the pool hands out next)
+    const pump = (after?: PlanNode) => {
+      for (let n = running < opts.jobs ? pick(after) : undefined; n; n = running < opts.jobs ? pick() : undefined) {
+        const node = n;
+        started.add(node); // an index and a set, not shift()/splice(): 10⁵ ready nodes stay linear
+        locality.start(node);
         running++;
-        processNode(n)
+        processNode(node)
           .catch((e) => {
-            bad.add(n.id);
-            summary.failed.push({ id: n.id, error: (e as Error).message });
-            logger.emit({ type: "node-done", id: n.id, outcome: "failed", ms: 0, error: (e as Error).message, detail: (e as Error).stack });
+            bad.add(node.id);
+            summary.failed.push({ id: node.id, error: (e as Error).message });
+            logger.emit({ type: "node-done", id: node.id, outcome: "failed", ms: 0, error: (e as Error).message, detail: (e as Error).stack });
             if (!opts.keepGoing) stopping = true;
           })
           .finally(() => {
             running--;
-            finish(n);
-            pump();
+            locality.end(node);
+            finish(node);
+            pump(node);
           });
+        after = undefined;
       }
-      if (running === 0 && next === ready.length) resolveAll();
+      if (running === 0 && pick() === undefined) resolveAll();
     };
     pump();
   });
@@ -179,4 +197,64 @@ export async function runPipeline(
   ws.stat.save();
   summary.wallMs = Date.now() - t0;
   return summary;
+}
+
+/**
+ * Data locality for the worker pool. A worker keeps what its last task read (a task may
+ * memoise a large input: the Allen bin step keeps a session's spike times), and the pool
+ * hands a freed slot's worker to the next job. So a freed slot prefers a ready node that
+ * reads a file the node it just ran read, and a slot with no such node prefers one that
+ * reads no file a running node reads: two workers each reading the same 1 GB input is
+ * the waste this avoids. Only nodes with a few inputs take part (a gather's inputs are
+ * shared by nothing), and the scan for a fresh node is bounded, so 10⁵ ready nodes stay
+ * linear. The order changes what runs when, never what a node computes.
+ */
+class Locality {
+  private static readonly MAX_INPUTS = 16;
+  private static readonly SCAN = 64;
+  private readonly paths = new Map<PlanNode, string[]>();
+  /** input path → ready nodes that read it (started ones are dropped lazily) */
+  private readonly readers = new Map<string, PlanNode[]>();
+  /** input path → how many running nodes read it */
+  private readonly running = new Map<string, number>();
+
+  add(n: PlanNode) {
+    const ps = Object.values(n.inputs).flatMap(inputPaths);
+    if (ps.length === 0 || ps.length > Locality.MAX_INPUTS) return;
+    this.paths.set(n, ps);
+    for (const p of ps) {
+      const list = this.readers.get(p);
+      if (list) list.push(n);
+      else this.readers.set(p, [n]);
+    }
+  }
+  start(n: PlanNode) {
+    for (const p of this.paths.get(n) ?? []) this.running.set(p, (this.running.get(p) ?? 0) + 1);
+  }
+  end(n: PlanNode) {
+    for (const p of this.paths.get(n) ?? []) {
+      const c = this.running.get(p)! - 1;
+      if (c === 0) this.running.delete(p);
+      else this.running.set(p, c);
+    }
+  }
+  pick(after: PlanNode | undefined, ready: PlanNode[], from: number, started: Set<PlanNode>): PlanNode | undefined {
+    for (const p of (after && this.paths.get(after)) ?? []) {
+      const list = this.readers.get(p);
+      while (list?.length) {
+        const c = list[list.length - 1]!;
+        if (!started.has(c)) return c;
+        list.pop();
+      }
+      this.readers.delete(p);
+    }
+    if (this.running.size === 0) return undefined;
+    for (let i = from, end = Math.min(ready.length, from + Locality.SCAN); i < end; i++) {
+      const c = ready[i]!;
+      if (started.has(c)) continue;
+      const ps = this.paths.get(c);
+      if (!ps || !ps.some((p) => this.running.has(p))) return c;
+    }
+    return undefined;
+  }
 }
