@@ -3,6 +3,7 @@
 // files, it does not read them.
 import { createHash } from "node:crypto";
 import { openSync, readSync, closeSync, statSync, readFileSync, type Stats } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { writeFileAtomic } from "../store/atomic.js";
 
 const CHUNK = 4 << 20;
@@ -27,6 +28,28 @@ export function hashFile(path: string): string {
   hashCounter.files++;
   return h.digest("hex");
 }
+
+/** hashFile without blocking the event loop: reads in libuv's thread pool, hashes 4 MB at a time. */
+export async function hashFileAsync(path: string): Promise<string> {
+  const h = createHash("sha256");
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+      hashCounter.bytes += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  hashCounter.files++;
+  return h.digest("hex");
+}
+
+/** From this size on, warm() hashes a file asynchronously (below it one read is cheaper than the round trips). */
+const WARM_MIN_BYTES = 16 << 20;
 
 interface StatEntry {
   size: number;
@@ -72,6 +95,48 @@ export class StatCache {
       this.dirty = true;
     }
     return hash;
+  }
+
+  /**
+   * Hashes a large file into the cache without blocking: hash() then finds it. A run
+   * calls this before it assesses a node, and for the nodes next in line: a 1 GB input
+   * takes ~1 s to hash, and done synchronously that second stopped the head from
+   * handing out work — both workers waited on it, once per session. One file at a time
+   * (the queue), so a prefetch never splits the disk between two large reads. Returns
+   * undefined when there is nothing to do (a small, missing or already known file).
+   */
+  warm(path: string): Promise<void> | undefined {
+    let st: Stats;
+    try {
+      st = statSync(path);
+    } catch {
+      return undefined;
+    }
+    if (!st.isFile() || st.size < WARM_MIN_BYTES || StatCache.same(this.entries[path], st)) return undefined;
+    let p = this.warming.get(path);
+    if (!p) {
+      p = this.queue = this.queue.then(() => this.warmOne(path)).finally(() => this.warming.delete(path));
+      this.warming.set(path, p);
+    }
+    return p;
+  }
+  private warming = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
+
+  private async warmOne(path: string) {
+    try {
+      const st = await stat(path);
+      if (StatCache.same(this.entries[path], st)) return;
+      const hash = await hashFileAsync(path);
+      // as in hash(): a file that changed while it was read is not remembered
+      const after = await stat(path);
+      if (after.mtimeMs === st.mtimeMs && after.size === st.size) {
+        this.entries[path] = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash };
+        this.dirty = true;
+      }
+    } catch {
+      /* unreadable or gone: hash() says so when the node is assessed */
+    }
   }
 
   /** Records a hash we already know (a file we just wrote from a verified object). */

@@ -84,6 +84,9 @@ export async function runPipeline(
       logger.emit({ type: "node-done", id: n.id, outcome: "skipped", ms: 0, error: why });
       return;
     }
+    // large input files are hashed without blocking the head (see StatCache.warm)
+    const warming = locality.inputsOf(n).map((p) => ws.stat.warm(p));
+    if (warming.some(Boolean)) await Promise.all(warming);
     const st = await planner.status(n);
     if (st.state === "up-to-date") {
       summary.upToDate.push(n.id);
@@ -188,6 +191,12 @@ export async function runPipeline(
           });
         after = undefined;
       }
+      // the nodes next in line get their large inputs hashed while these run
+      for (let i = next, k = 0; i < ready.length && k < opts.jobs; i++) {
+        if (started.has(ready[i]!)) continue;
+        k++;
+        for (const p of locality.inputsOf(ready[i]!)) void ws.stat.warm(p);
+      }
       if (running === 0 && pick() === undefined) resolveAll();
     };
     pump();
@@ -227,6 +236,10 @@ class Locality {
       if (list) list.push(n);
       else this.readers.set(p, [n]);
     }
+  }
+  /** the node's input paths, if it has few enough to take part */
+  inputsOf(n: PlanNode): string[] {
+    return this.paths.get(n) ?? [];
   }
   start(n: PlanNode) {
     for (const p of this.paths.get(n) ?? []) this.running.set(p, (this.running.get(p) ?? 0) + 1);
