@@ -2,7 +2,7 @@
 // its own seed), run cold with --jobs 2 for growing subsets of them (selected with
 // `session_ids`, as a user would). Prints the per-session marginal cost and its
 // projection to the real 58 sessions, and the time and peak RSS of the nodes that gather
-// over sessions (clean, stimulus_file, subset, stats, figures) as N grows: linear in
+// over sessions (medians, tables, stimulus_file, subset, stats, figures) as N grows: linear in
 // time, flat in memory. Baseline in the same process: the I/O floor of one session (read
 // every spike time once, write its uint8 tensors once).
 //   node bin/run-ts.js bench/dataset.ts [--sessions 6] [--sizes 2,6]
@@ -13,7 +13,7 @@ import type { ProvenanceRecord } from "../engine/records/records.js";
 
 const argN = process.argv.indexOf("--sessions");
 const N = argN > 0 ? Number(process.argv[argN + 1]) : 6;
-const GATHER = ["clean", "stimulus_file", "subset", "stats", "figures"];
+const GATHER = ["medians", "tables", "stimulus_file", "subset", "stats", "figures"];
 
 const ids = (cache: string) =>
   readdirSync(cache)

@@ -32,7 +32,9 @@ export async function fullSession() {
   const rss = recs.filter((r) => r.maxRssMb).map((r) => r.maxRssMb!);
   table([
     ["reading (presentations ∥ units), span", s(Math.max(span("presentations"), span("units")))],
-    ["clean (movies, median, blanks, CSVs)", s(span("clean"))],
+    ["medians (over all sessions), span", s(span("medians"))],
+    ["clean (movies, median filter, blanks, table rows), span", s(span("clean"))],
+    ["presentation tables (tables), span", s(span("tables"))],
     ["binning + speed/pupil (bin nodes), span / cpu", `${s(span("bin"))} / ${s(cpu("bin"))}`],
     ["writing per stimulus (stimulus_file), span / cpu", `${s(span("stimulus_file"))} / ${s(cpu("stimulus_file"))}`],
     ["natural-visual subset, span", s(span("subset"))],

@@ -36,7 +36,7 @@ export const section: SectionFn = (ctx) => {
       table(columns, rows),
     );
   } else parts.push(`<p>The dataset statistics are not built yet (run flow run).</p>`);
-  const summary = single(ctx.outputs("clean")[0]?.paths, "summary");
+  const summary = single(ctx.outputs("medians")[0]?.paths, "summary");
   if (summary) {
     const { columns, rows } = parseCsv(readFileSync(summary, "utf8"));
     parts.push(

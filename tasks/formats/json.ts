@@ -58,10 +58,19 @@ export class JsonLines<T> {
     this.out.line(JSON.stringify(v));
   }
 
+  close() {
+    this.out.close();
+  }
+
   /** Closes the spool and calls fn for every value, in order. */
   drain(fn: (v: T) => void) {
     this.out.close();
-    const fd = openSync(this.path, "r");
+    JsonLines.read(this.path, fn);
+  }
+
+  /** Calls fn for every value of a JSON-lines file, in order. */
+  static read<T>(path: string, fn: (v: T) => void) {
+    const fd = openSync(path, "r");
     try {
       const chunk = Buffer.alloc(4 << 20);
       const utf8 = new StringDecoder("utf8"); // a character split across two chunks stays whole

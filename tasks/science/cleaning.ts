@@ -61,8 +61,12 @@ export function medianDurations(byName: Map<string, number[]>): Map<string, numb
 
 /** Whether a row is kept: |duration − median of its stimulus name| < the threshold. */
 export function keptByMedian(r: Row, medians: Map<string, number>, thresholdMovie: number, thresholdOther: number): boolean {
-  const th = isMovie(r.stimulus_name) ? thresholdMovie : thresholdOther;
-  return Math.abs(r.duration - medians.get(r.stimulus_name)!) < th;
+  return keptDuration(r.stimulus_name, r.duration, medians, thresholdMovie, thresholdOther);
+}
+/** keptByMedian for a name and a duration (all the filter looks at). */
+export function keptDuration(name: string, duration: number, medians: Map<string, number>, thresholdMovie: number, thresholdOther: number): boolean {
+  const th = isMovie(name) ? thresholdMovie : thresholdOther;
+  return Math.abs(duration - medians.get(name)!) < th;
 }
 
 /** Before/after counts per stimulus name (the filtered_summary table). */

@@ -12,11 +12,12 @@ describe("the Allen pipeline under the engine", () => {
     const cache = `allen_cache=${inject("exampleCache")}`;
     const first = await runJson(ws, "--set", cache);
     expect(first.code).toBe(0);
-    expect(first.summary.ran.length).toBe(4 + 4 + 1 + 40 + 10 + 3 + 1 + 1);
+    // presentations, units; medians, clean per session, tables; bins; files, subsets, stats, figures
+    expect(first.summary.ran.length).toBe(4 + 4 + (1 + 4 + 1) + 40 + 10 + 3 + 1 + 1);
 
-    // a bin-only param: presentations, units and clean stay; every bin and what reads bins re-run
+    // a bin-only param: presentations, units and the clean-up stay; every bin and what reads bins re-run
     const bw = await runJson(ws, "--set", cache, "--set", "bin_width=0.025");
-    expect(bw.summary.ran.filter((id) => /^(presentations|units|clean)/.test(id))).toEqual([]);
+    expect(bw.summary.ran.filter((id) => /^(presentations|units|medians|clean|tables)\b/.test(id))).toEqual([]);
     expect(bw.summary.ran.filter((id) => id.startsWith("bin[")).length).toBe(40);
     expect(bw.summary.ran).toContain("stimulus_file[stimulus=dot_motion]");
 
@@ -28,7 +29,7 @@ describe("the Allen pipeline under the engine", () => {
     // a QC threshold: units and everything downstream of units
     const qc = await runJson(ws, "--set", cache, "--set", "isi_violations_maximum=0.4");
     expect(qc.summary.ran.filter((id) => id.startsWith("units[")).length).toBe(4);
-    expect(qc.summary.ran.filter((id) => /^(presentations|clean)/.test(id))).toEqual([]);
+    expect(qc.summary.ran.filter((id) => /^(presentations|medians|clean|tables)\b/.test(id))).toEqual([]);
     await runJson(ws, "--set", cache);
 
     // invalidate one stimulus: only its nodes and their dependents

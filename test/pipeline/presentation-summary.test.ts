@@ -1,6 +1,6 @@
-// `clean` takes its columns and durations from each session's presentation summary
-// (written by `presentations`) instead of parsing every whole table twice. Checked here
-// against the tables `clean` then writes from the whole tables: the summaries' param
+// `medians` takes the columns and durations of all sessions from their presentation
+// summaries (written by `presentations`), not from every whole table. Checked here
+// against the tables written from the whole tables (clean, then tables): the summaries' param
 // names are the CSVs' param columns, their durations are 02_whole_movies.csv's durations
 // in its row order, and median_durations.csv is numpy's median of those — computed here
 // from the CSV alone, with none of the production cleaning code.
@@ -36,7 +36,7 @@ function numpyMedian(xs: number[]): number {
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
-describe("the presentation summaries clean reads first", () => {
+describe("the presentation summaries the medians are taken from", () => {
   it("name the CSVs' param columns, hold 02_whole_movies' durations in order, and give its medians", () => {
     const data = join(inject("exampleWorkspace"), "data");
     const original = readFileSync(join(data, "presentations/01_original.csv"), "utf8");
@@ -74,5 +74,23 @@ describe("the presentation summaries clean reads first", () => {
       const [name, m] = l.split(",");
       expect(Number(m), name).toBe(numpyMedian(fromCsv.get(name!)!));
     }
+
+    // filtered_summary.csv (counted by `medians` from the summaries): before = the rows of
+    // a name in 02_whole_movies, after = those within the default threshold of its median
+    // (0.01 s for movies, 0.001 s for the rest), removed and percent from the two
+    const summary = readFileSync(join(data, "presentations/filtered_summary.csv"), "utf8").trim().split("\n");
+    expect(summary[0]).toBe("stimulus_name,before,after,removed,percent");
+    expect(summary.slice(1).map((l) => l.split(",")[0])).toEqual([...fromCsv.keys()]);
+    let removedSomewhere = 0;
+    for (const l of summary.slice(1)) {
+      const [name, before, after, removed, percent] = l.split(",");
+      const ds = fromCsv.get(name!)!;
+      const m = numpyMedian(ds);
+      const want = ds.filter((d) => Math.abs(d - m) < (name!.startsWith("natural_movie") ? 0.01 : 0.001)).length;
+      expect([Number(before), Number(after), Number(removed)], name).toEqual([ds.length, want, ds.length - want]);
+      expect(Number(percent)).toBeCloseTo(((ds.length - want) / ds.length) * 100, 2);
+      removedSomewhere += ds.length - want;
+    }
+    expect(removedSomewhere).toBeGreaterThan(0); // the example has dropped frames and late flashes
   });
 });

@@ -1,4 +1,4 @@
-// The clean step writes its tables row by row and spools the filtered rows (58 sessions
+// The clean-up writes its tables row by row and spools the filtered rows (58 sessions
 // are more rows than one string can hold): the streamed bytes must equal the one-string
 // writer's, across buffer flushes, and the spool must give back every value exactly,
 // also where a multi-byte character straddles two read chunks.

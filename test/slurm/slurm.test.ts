@@ -45,7 +45,7 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T
 describe.skipIf(!available)("SLURM executor", () => {
   it("runs the embedded example through SLURM, byte-identical to the local executor (bin and stimulus_file nodes in groups)", async () => {
     const ws = pipelineWorkspace();
-    // groups of ten: 19 jobs instead of 64 (a job costs ~1.5 s of start-up here), and the
+    // groups of ten: 24 jobs instead of 69 (a job costs ~1.5 s of start-up here), and the
     // grouping is exercised on the real pipeline; resources are not part of any key
     const yaml = read(ws, "pipeline.yaml");
     const grouped = yaml
@@ -60,7 +60,7 @@ describe.skipIf(!available)("SLURM executor", () => {
     );
     expect(r.exitCode, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(summary.ran.length).toBe(64);
+    expect(summary.ran.length).toBe(69);
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
     const scripts = readdirSync(join(ws, ".flow/slurm")).filter((f) => f.endsWith(".sh"));
     expect(scripts.length).toBeLessThan(30);
