@@ -28,7 +28,7 @@ describe("task declarations", () => {
       for (const p of d.params ?? []) expect(given.has(p), `${id}: declared param ${p}`).toBe(true);
       checked++;
     }
-    expect(checked).toBe(8); // every TypeScript task (stimulus_file and subset share a module)
+    expect(checked).toBe(10); // every TypeScript task of pipeline.yaml (stimulus_file and subset share a module)
   });
 
   it("a node that does not match its module's declaration fails before the task runs, naming both", async () => {
