@@ -3,7 +3,7 @@
 // shell.ts, always as an argv array — never a shell string.
 import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Executor, Job, JobResult } from "./types.js";
+import { LOCALITY_MAX_INPUTS, type Executor, type Job, type JobResult } from "./types.js";
 import { runShell, ShellRunner } from "./shell.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -15,10 +15,10 @@ interface Worker {
   read?: Set<string>;
 }
 
-/** A job's input paths, when it has few enough to matter (a gather's are shared by nothing). */
+/** A job's input paths, when it has few enough to take part in locality. */
 const jobPaths = (job: Job) => {
   const ps = Object.values(job.inputs).flat();
-  return ps.length <= 16 ? ps : [];
+  return ps.length <= LOCALITY_MAX_INPUTS ? ps : [];
 };
 
 export class LocalExecutor implements Executor {

@@ -39,6 +39,12 @@ export type JobResult = ({ ok: true } | { ok: false; reason: "task-failed" | "cr
   usage?: Usage;
 };
 
+/**
+ * Data locality (the scheduler's Locality, the local pool's choice of worker) counts
+ * only nodes with at most this many input files: a gather's inputs are shared by nothing.
+ */
+export const LOCALITY_MAX_INPUTS = 16;
+
 export interface Executor {
   /**
    * Remote executors (a cluster) run `flow node-run`, which stores the results in the

@@ -62,6 +62,9 @@ interface StatEntry {
 export class StatCache {
   private entries: Record<string, StatEntry> = {};
   private dirty = false;
+  /** files being hashed by warm(), and the queue that takes them one at a time */
+  private warming = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {
     try {
@@ -120,9 +123,6 @@ export class StatCache {
     }
     return p;
   }
-  private warming = new Map<string, Promise<void>>();
-  private queue: Promise<void> = Promise.resolve();
-
   private async warmOne(path: string) {
     try {
       const st = await stat(path);

@@ -5,7 +5,7 @@ import { relative, resolve } from "node:path";
 import { inputPaths, type Pipeline, type PlanNode } from "../pipeline/types.js";
 import { Planner } from "../plan/plan.js";
 import type { Workspace } from "../workspace.js";
-import type { Executor, Usage } from "../exec/types.js";
+import { LOCALITY_MAX_INPUTS, type Executor, type Usage } from "../exec/types.js";
 import type { Logger, Summary } from "../report/events.js";
 import type { OutputHashes } from "../store/index.js";
 import { restoreOutputs, sweepLeftovers } from "../store/materialise.js";
@@ -214,12 +214,10 @@ export async function runPipeline(
  * hands a freed slot's worker to the next job. So a freed slot prefers a ready node that
  * reads a file the node it just ran read, and a slot with no such node prefers one that
  * reads no file a running node reads: two workers each reading the same 1 GB input is
- * the waste this avoids. Only nodes with a few inputs take part (a gather's inputs are
- * shared by nothing), and the scan for a fresh node is bounded, so 10⁵ ready nodes stay
- * linear. The order changes what runs when, never what a node computes.
+ * the waste this avoids. Only nodes with a few inputs take part (LOCALITY_MAX_INPUTS),
+ * and the scan for a fresh node is bounded, so 10⁵ ready nodes stay linear. The order changes what runs when, never what a node computes.
  */
 class Locality {
-  private static readonly MAX_INPUTS = 16;
   private static readonly SCAN = 64;
   private readonly paths = new Map<PlanNode, string[]>();
   /** input path → ready nodes that read it (started ones are dropped lazily) */
@@ -229,7 +227,7 @@ class Locality {
 
   add(n: PlanNode) {
     const ps = Object.values(n.inputs).flatMap(inputPaths);
-    if (ps.length === 0 || ps.length > Locality.MAX_INPUTS) return;
+    if (ps.length === 0 || ps.length > LOCALITY_MAX_INPUTS) return;
     this.paths.set(n, ps);
     for (const p of ps) {
       const list = this.readers.get(p);

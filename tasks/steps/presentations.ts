@@ -12,11 +12,10 @@ export interface SessionPresentations {
 }
 
 /**
- * What `clean` needs of a session before it can write a row (docs/design.md §4.3: the
- * median is over all sessions): the param names, before and after the whole-movie
- * merge, and the merged durations per stimulus name in order of appearance. Reading
- * these instead of every session's whole table saves `clean` — a serial node — one
- * parse of ~20 MB per full session.
+ * What the `medians` node needs of a session (docs/design.md §4.3: the median is over
+ * all sessions): the param names, before and after the whole-movie merge, and the
+ * merged durations per stimulus name in order of appearance. Kilobytes where the whole
+ * table is ~20 MB a full session: the one serial step of the clean-up stays small.
  */
 export interface PresentationSummary {
   session: number;
@@ -25,7 +24,7 @@ export interface PresentationSummary {
   durations: [string, number[]][];
 }
 
-export function summarise(session: number, rows: Row[]): PresentationSummary {
+function summarise(session: number, rows: Row[]): PresentationSummary {
   const params = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.params)) params.add(k);
   const wholeParams = new Set<string>();
