@@ -43,15 +43,15 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T
 }
 
 describe.skipIf(!available)("SLURM executor", () => {
-  it("runs the embedded example through SLURM, byte-identical to the local executor (bin and stimulus_file nodes in groups)", async () => {
+  it("runs the embedded example through SLURM, byte-identical to the local executor (every per-item task in groups of ten)", async () => {
     const ws = pipelineWorkspace();
-    // groups of ten: 24 jobs instead of 69 (a job costs ~1.5 s of start-up here), and the
-    // grouping is exercised on the real pipeline; resources are not part of any key
+    // every per-item task in groups of ten: 13 jobs instead of 69 (a job costs ~1.5 s of
+    // start-up here), and the grouping is exercised on the real pipeline; resources are
+    // not part of any key
     const yaml = read(ws, "pipeline.yaml");
-    const grouped = yaml
-      .replace(/(\n    outputs: \{ cube: [^\n]*\n)/, "$1    resources: { group_size: 10 }\n")
-      .replace(/(\n    outputs: \{ h5: [^\n]*\n)/, "$1    resources: { group_size: 10 }\n");
-    expect(grouped.match(/group_size: 10/g)).toHaveLength(2);
+    const grouped = yaml.replace(/(\n    foreach: [^\n]*\n)/g, "$1    resources: { group_size: 10 }\n");
+    // presentations, units, clean, bin, stimulus_file, subset
+    expect(grouped.match(/group_size: 10/g)).toHaveLength(6);
     writeFileSync(join(ws, "pipeline.yaml"), grouped);
     const r = await execa(
       process.execPath,
@@ -63,7 +63,7 @@ describe.skipIf(!available)("SLURM executor", () => {
     expect(summary.ran.length).toBe(69);
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
     const scripts = readdirSync(join(ws, ".flow/slurm")).filter((f) => f.endsWith(".sh"));
-    expect(scripts.length).toBeLessThan(30);
+    expect(scripts.length).toBeLessThan(20);
   }, 600_000);
 
   it("the run history, the trace and each task's output are kept for SLURM runs too", async () => {
