@@ -45,9 +45,12 @@ export function csvCell(v: Cell, opts: { int?: boolean } = {}): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+/** The header line of a CSV with these columns (no newline). */
+export const csvHeader = (columns: string[]) => columns.map((c) => csvCell(c)).join(",");
+
 /** Writes rows as CSV text; `ints` names columns written as integers. */
 export function toCsv(columns: string[], rows: Cell[][], ints: Set<string> = new Set()): string {
-  const lines = [columns.map((c) => csvCell(c)).join(",")];
+  const lines = [csvHeader(columns)];
   for (const r of rows) lines.push(r.map((v, i) => csvCell(v, { int: ints.has(columns[i]!) })).join(","));
   return lines.join("\n") + "\n";
 }
@@ -64,7 +67,7 @@ export class CsvWriter {
   constructor(path: string, columns: string[], ints: Set<string> = new Set()) {
     this.out = new LineWriter(path);
     this.intCol = columns.map((c) => ints.has(c));
-    this.out.line(columns.map((c) => csvCell(c)).join(","));
+    this.out.line(csvHeader(columns));
   }
 
   row(r: Cell[]) {

@@ -51,7 +51,7 @@ const fixedCells = (r: Row): string[] =>
     r.duration,
     cell(r.stimulus_condition_id),
   ].map((v, i) => csvCell(v, { int: FIXED_INT[i] }));
-/** A row as a line of a table with these param columns (the bytes pyfmt's CsvWriter writes). */
+/** A row as a line of a table with these param columns: its cells formatted by csvCell, as toCsv writes them. */
 export const csvLine = (fixed: string[], params: (p: string) => string, columns: string[]) => [...fixed, ...columns.map(params)].join(",");
 const paramCell = (r: Row) => (p: string) => csvCell(cell(r.params[p]));
 

@@ -7,12 +7,12 @@
 import { openSync, readSync, writeSync, closeSync } from "node:fs";
 import { defineTask, TaskError } from "#flow/task";
 import { readJson, JsonLines } from "../formats/json.js";
-import { csvCell } from "../formats/pyfmt.js";
+import { csvHeader } from "../formats/pyfmt.js";
 import { LineWriter } from "../formats/lines.js";
 import { FIXED_COLUMNS, csvLine, type FilteredRow } from "./clean.js";
 import type { CleaningPlan } from "./medians.js";
 
-const header = (params: string[]) => [...FIXED_COLUMNS, ...params].map((c) => csvCell(c)).join(",");
+const header = (params: string[]) => csvHeader([...FIXED_COLUMNS, ...params]);
 
 /** header, then each part's bytes as they are */
 function concatenate(out: string, head: string, parts: string[]) {
