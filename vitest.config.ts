@@ -8,8 +8,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: "forks",
-    // 2 cores: every CLI call spawns node, so more parallel files only thrash
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // 2 cores: more parallel files only thrash. isolate: false — a fork runs file after
+    // file without re-importing vitest and the engine (~0.7 s of CPU a file) and keeps its
+    // worker pool for the repository's pipeline (test/rig.ts); no test relies on a fresh
+    // module state (the rig restores the working directory after every call).
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     sequence: { sequencer: SlowestFirst },
   },
 });

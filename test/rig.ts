@@ -3,12 +3,13 @@
 // (~1 s on 2 cores) per call. What needs a process of its own (signals, kill -9, a
 // lock held by another pid, environment variables) spawns bin/flow.js itself, and
 // FLOW_TEST_SPAWN=1 makes every call a real process.
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, symlinkSync, readdirSync, realpathSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { LocalExecutor } from "../engine/exec/local.js";
 
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const FLOW = join(REPO, "bin", "flow.js");
@@ -27,6 +28,16 @@ export function write(dir: string, files: Record<string, string>) {
 export const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
 export const exists = (dir: string, name: string) => existsSync(join(dir, name));
 
+/** Whether a process with this pid exists (signal 0 tests without sending). */
+export const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export interface FlowResult {
   code: number;
   stdout: string;
@@ -44,6 +55,27 @@ export async function flowProcess(cwd: string, ...args: string[]): Promise<FlowR
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The repository's pipeline never changes during the suite, so runs in a workspace
+ * that links its tasks/ share one worker pool per test process: a worker's start-up
+ * (Node, the task modules, h5wasm: ~1.5 s of CPU) is paid once, not twice a run — the
+ * engine takes its pool injected (Io.workers). A toy pipeline whose modules a test
+ * edits always gets fresh workers. The pool's workers die with this process.
+ */
+let sharedPool: LocalExecutor | undefined;
+const REPO_TASKS = realpathSync(join(REPO, "tasks"));
+function workersFor(cwd: string): LocalExecutor | undefined {
+  let tasks: string;
+  try {
+    tasks = realpathSync(join(cwd, "tasks"));
+  } catch {
+    return undefined;
+  }
+  if (tasks !== REPO_TASKS) return undefined;
+  sharedPool ??= new LocalExecutor({ unref: true });
+  return sharedPool;
+}
+
 // One call at a time: the working directory is the process's.
 let queue: Promise<unknown> = Promise.resolve();
 function flowInProcess(cwd: string, args: string[]): Promise<FlowResult> {
@@ -51,7 +83,7 @@ function flowInProcess(cwd: string, args: string[]): Promise<FlowResult> {
     const { main } = await import("../engine/cli/main.js");
     let stdout = "",
       stderr = "";
-    const io = { out: (s: string) => void (stdout += s), err: (s: string) => void (stderr += s), isTTY: false };
+    const io = { out: (s: string) => void (stdout += s), err: (s: string) => void (stderr += s), isTTY: false, workers: workersFor(cwd) };
     const back = process.cwd();
     process.chdir(cwd);
     try {

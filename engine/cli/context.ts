@@ -4,6 +4,7 @@ import { parseSets } from "../pipeline/params.js";
 import { Workspace } from "../workspace.js";
 import { LINK_MODES, type LinkMode } from "../store/objects.js";
 import { FlowError } from "../errors.js";
+import type { Executor } from "../exec/types.js";
 
 export interface Common {
   file: string;
@@ -29,4 +30,11 @@ export interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;
+  /**
+   * A worker pool the caller keeps across runs (the in-process test tier): local runs
+   * use it and leave it open. Without one, each run starts its own and ends it. The
+   * caller must only share it between runs whose task modules do not change (a worker
+   * keeps the modules it imported).
+   */
+  workers?: Executor;
 }

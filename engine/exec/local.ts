@@ -30,6 +30,12 @@ export class LocalExecutor implements Executor {
   private closed = false;
   private shell = new ShellRunner();
 
+  /**
+   * @param opts.unref workers that do not keep this process alive (a pool kept across
+   *   in-process runs by a test process, which may end at any time; they exit with it)
+   */
+  constructor(private readonly opts: { unref?: boolean } = {}) {}
+
   warm(n: number, modules: string[] = []) {
     if (this.closed) return;
     for (let i = this.all.size + this.starting.length; i < n; i++) {
@@ -82,6 +88,10 @@ export class LocalExecutor implements Executor {
         serialization: "advanced",
       });
       this.procs.add(proc);
+      if (this.opts.unref) {
+        proc.unref();
+        (proc.channel as { unref?: () => void } | undefined)?.unref?.();
+      }
       proc.once("exit", () => this.procs.delete(proc));
       // A send to a worker that just died (Ctrl-C reached it first) fails with EPIPE:
       // its exit event reports it; the error must not crash the head.

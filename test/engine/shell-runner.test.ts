@@ -6,16 +6,8 @@ import { describe, it, expect } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { toyWorkspace, flow, statusJson, FLOW } from "../rig.js";
+import { toyWorkspace, flow, statusJson, FLOW, alive } from "../rig.js";
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const waitFor = async (what: string, ok: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!ok()) {

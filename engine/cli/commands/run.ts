@@ -43,7 +43,7 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
     if (kind !== "local" && kind !== "slurm") throw new FlowError("usage", `--executor ${kind}: expected local or slurm`);
     const executor: Executor =
       kind === "local"
-        ? new LocalExecutor()
+        ? (io.workers ?? new LocalExecutor())
         : new SlurmExecutor({
             root: pipeline.root,
             pipeline: pipeline.file,
@@ -138,7 +138,7 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
     } finally {
       offInterrupt();
       describeInterrupt(undefined);
-      await executor.close();
+      if (executor !== io.workers) await executor.close();
       ws.lock.release();
     }
   } finally {
