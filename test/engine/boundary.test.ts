@@ -50,6 +50,7 @@ describe("the engine/tasks boundary", () => {
   it("a worker loads only what a task needs: not the workspace, the index or its cache clients", () => {
     const r = buildSync({
       entryPoints: [join(REPO, "engine/exec/worker.ts")],
+      absWorkingDir: REPO, // the metafile's paths are relative to it (not to whatever folder the process is in)
       bundle: true,
       write: false,
       metafile: true,
