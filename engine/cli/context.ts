@@ -16,14 +16,18 @@ export interface Common {
 
 export async function openContext(o: Common, opts: { prepare?: boolean } = {}) {
   const pipeline = await loadPipeline(o.file, { sets: parseSets(o.set ?? []), prepare: opts.prepare });
+  return { pipeline, ws: await openWorkspace(pipeline.root, o) };
+}
+
+/** The workspace (its records, cache and index) beside a pipeline file, without loading the pipeline. */
+export async function openWorkspace(root: string, o: Omit<Common, "file">) {
   const link = o.link ?? process.env.FLOW_LINK;
   if (link !== undefined && !LINK_MODES.includes(link as LinkMode)) throw new FlowError("usage", `--link ${link}: expected ${LINK_MODES.join(", ")}`);
-  const ws = await Workspace.open(pipeline.root, {
+  return Workspace.open(root, {
     cacheDir: o["cache-dir"] ?? process.env.FLOW_CACHE_DIR,
     cacheUrl: o["cache-url"] ?? process.env.FLOW_CACHE_URL,
     link: link as LinkMode | undefined,
   });
-  return { pipeline, ws };
 }
 
 export interface Io {

@@ -1,7 +1,7 @@
 // Item 11: only `flow run` prepares; status and dag write nothing and say what run would
 // do; every path resolves against the pipeline file's folder, wherever flow starts.
 import { describe, it, expect } from "vitest";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { toyWorkspace, tempDir, flow, read } from "../rig.js";
 
@@ -70,5 +70,27 @@ describe("read-only commands write nothing", () => {
     const b = await flow(bare, "run");
     expect(b.code).toBe(2);
     expect(b.stderr.trim()).toBe("flow: pipeline.yaml:7 (prepare.0): commands.make: tasks/make.ts exports no cli { args, options } declaration");
+  });
+
+  it("flow log reads the history when the default params' inputs are not prepared; only a target, which needs the graph, is refused", async () => {
+    const ws = toyWorkspace({ "pipeline.yaml": yaml, "tasks/make.ts": make });
+    const r = await flow(ws, "run");
+    expect(r.code, r.stderr).toBe(0);
+    rmSync(join(ws, "gen"), { recursive: true }); // the inputs go (another disk, a clean-up): the history stays
+
+    const last = await flow(ws, "log", "--run", "last");
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.stdout).toMatch(/ran +copy\[name=a\]/);
+    const runs = await flow(ws, "log", "--runs");
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/ok .*run\b/);
+    const recs = await flow(ws, "log", "name=a");
+    expect(recs.code).toBe(0);
+    expect(recs.stdout).toMatch(/ok +copy\[name=a\]/);
+
+    const target = await flow(ws, "log", "copy[name=a]");
+    expect(target.code).toBe(3);
+    expect(target.stderr.trim()).toBe(`flow: not prepared yet: 'flow run' first creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`);
+    expect(existsSync(join(ws, "gen"))).toBe(false); // log prepares nothing
   });
 });

@@ -1,9 +1,9 @@
 // `flow log`: what happened. Provenance records of executed nodes (the default), the run
 // history (--runs), what one run did to each node (--run ID), and what a task printed
 // (--output).
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { splitFile, common, str, flag, type CommandSpec, type Values } from "../args.js";
-import { openContext, type Io } from "../context.js";
+import { openContext, openWorkspace, type Io } from "../context.js";
 import { parseArgsToSelection, checkSelectorKeys, selectFromArgs } from "../../plan/select.js";
 import { readRun, resolveRunId, runIds, type RunInfo, type RunNode } from "../../records/runs.js";
 import { readTaskOutput } from "../../records/task-output.js";
@@ -12,23 +12,38 @@ import { FlowError } from "../../errors.js";
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
 const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
 
+/**
+ * The records need no graph: a workspace whose current params point at inputs not
+ * prepared yet (another allen_cache) still shows its history. Only targets (node ids,
+ * output paths) need the expanded pipeline, and then its error stands.
+ */
+async function openForRecords(values: Values, file: string, needGraph: boolean) {
+  try {
+    return await openContext({ ...common(values), file });
+  } catch (e) {
+    if (needGraph || !(e instanceof FlowError) || e.reason !== "prepare-pending") throw e;
+    return { pipeline: undefined, ws: await openWorkspace(dirname(resolve(file)), common(values)) };
+  }
+}
+
 async function logCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
-  const { pipeline, ws } = await openContext({ ...common(values), file });
+  const { sels, targets } = parseArgsToSelection(rest);
+  const { pipeline, ws } = await openForRecords(values, file, targets.length > 0);
   try {
     const runsDir = join(ws.flowDir, "runs");
     if (flag(values, "runs")) return listRuns(runsDir, io, !!values.json);
-    const { sels, targets } = parseArgsToSelection(rest);
-    checkSelectorKeys(pipeline.nodes, sels);
+    if (pipeline) checkSelectorKeys(pipeline.nodes, sels);
     // targets (node ids, output paths) name nodes of the current graph
-    const ids = targets.length
-      ? new Set(
-          selectFromArgs(
-            pipeline.nodes,
-            targets.map((t) => t.target),
-          ).map((n) => n.id),
-        )
-      : undefined;
+    const ids =
+      pipeline && targets.length
+        ? new Set(
+            selectFromArgs(
+              pipeline.nodes,
+              targets.map((t) => t.target),
+            ).map((n) => n.id),
+          )
+        : undefined;
     const match = (node: string, task: string, vars: Record<string, string>) =>
       (!ids || ids.has(node)) && sels.every((s) => (s.key === "task" ? task === s.value : vars[s.key] === s.value));
 
