@@ -114,29 +114,13 @@ export class ObjectStore {
         // another file system (or links refused): a verified copy instead
       }
     }
-    if (this.fresh.delete(hash)) {
-      try {
+    const fresh = this.fresh.delete(hash); // just stored from a file this process hashed: no second hash
+    let got: string | undefined;
+    try {
+      if (fresh || mode === "reflink") {
         copyFileSync(src, tmp, constants.COPYFILE_FICLONE); // a clone where the file system can, else a kernel copy
         chmodSync(tmp, 0o644);
-        renameSync(tmp, dest);
-      } catch (e) {
-        try {
-          unlinkSync(tmp);
-        } catch {
-          /* nothing written */
-        }
-        throw e;
-      }
-      this.restores.fresh++;
-      return true;
-    }
-    this.restores.verified++;
-    let got: string;
-    try {
-      if (mode === "reflink") {
-        copyFileSync(src, tmp, constants.COPYFILE_FICLONE); // a clone, or a plain copy
-        chmodSync(tmp, 0o644);
-        got = hashFile(tmp);
+        if (!fresh) got = hashFile(tmp);
       } else got = copyHashing(src, tmp);
     } catch (e) {
       try {
@@ -146,7 +130,8 @@ export class ObjectStore {
       }
       throw e;
     }
-    if (got !== hash) {
+    this.restores[fresh ? "fresh" : "verified"]++;
+    if (!fresh && got !== hash) {
       unlinkSync(tmp);
       try {
         unlinkSync(src);
