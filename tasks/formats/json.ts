@@ -1,7 +1,7 @@
 // Intermediates are JSON; writing goes through one function so the bytes are stable
 // (key order as built, no whitespace).
 import { readFileSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
-import { fileIdentity } from "./file-identity.js";
+import { keptPerFile } from "./file-identity.js";
 import { LineWriter } from "./lines.js";
 import { StringDecoder } from "node:string_decoder";
 import { TaskError } from "#flow/task";
@@ -24,17 +24,13 @@ export function readJson<T>(path: string): T {
  * kept, known by its fileIdentity(), so a replaced file is read again. The value is
  * shared: callers must not change it (it is typed readonly all the way down).
  */
-let lastJson: { id: string; value: unknown } | undefined;
-
 export function readJsonKept<T>(path: string): DeepReadonly<T> {
-  let id: string;
   try {
-    id = fileIdentity(path);
+    return keptPerFile("json", path, () => readJson<T>(path)) as DeepReadonly<T>;
   } catch (e) {
+    if (e instanceof TaskError) throw e;
     throw new TaskError(`${path}: cannot read (${(e as Error).message})`);
   }
-  if (lastJson?.id !== id) lastJson = { id, value: readJson<T>(path) };
-  return lastJson.value as DeepReadonly<T>;
 }
 
 export type DeepReadonly<T> = T extends (infer E)[]

@@ -4,7 +4,7 @@
 import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../formats/nwb/open.js";
 import { unitSpikes } from "../formats/nwb/read-units.js";
-import { readRunningSpeed, readScreenGaze, GAZE_COLUMNS } from "../formats/nwb/behaviour.js";
+import { sessionSignals, GAZE_COLUMNS } from "../formats/nwb/behaviour.js";
 import { readJson, readJsonKept } from "../formats/json.js";
 import { writeCube, packedLength } from "../formats/cube.js";
 import { interpSorted } from "../science/interpolation.js";
@@ -96,9 +96,8 @@ export default defineTask({
         // behaviour at start + bin centre
         const x = new Float64Array(P * T);
         for (let p = 0; p < P; p++) for (let k = 0; k < T; k++) x[p * T + k] = spec.start[p]! + time[k]!;
-        const run = readRunningSpeed(nwb);
-        speed = Float32Array.from(interpSorted(x, run.times, run.values));
-        const gaze = readScreenGaze(nwb);
+        const { running, gaze } = sessionSignals(nwb);
+        speed = Float32Array.from(interpSorted(x, running.times, running.values));
         if (gaze) pupil = new Map(GAZE_COLUMNS.map((c) => [c, Float32Array.from(interpSorted(x, gaze.times, gaze.columns[c]!))]));
       } finally {
         nwb.close();

@@ -7,6 +7,7 @@ import { copyFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { Nwb } from "../../tasks/formats/nwb/open.js";
 import { readUnits, unitSpikes } from "../../tasks/formats/nwb/read-units.js";
+import { sessionSignals } from "../../tasks/formats/nwb/behaviour.js";
 import { buildSession } from "../../tasks/synth/session.js";
 import { cacheSpecs } from "../../tasks/synth/cache.js";
 import { tempDir } from "../rig.js";
@@ -47,5 +48,33 @@ describe("the spike times a bin worker keeps", () => {
     const other = await spikesAt(path);
     expect(other.size).toBeGreaterThan(0);
     for (const [id, s] of other) expect(s).toEqual(wantB.get(id));
+  });
+
+  it("so are the running speed and gaze kept for the session's next node", async () => {
+    const dir = tempDir();
+    const path = join(dir, "session.nwb");
+    const signals = async () => {
+      const nwb = await Nwb.open(path);
+      try {
+        const { running, gaze } = sessionSignals(nwb);
+        return { velocity: Array.from(running.values), eyeArea: gaze && Array.from(gaze.columns.raw_eye_area!) };
+      } finally {
+        nwb.close();
+      }
+    };
+    copyFileSync(nwbOf(a.id), path);
+    const sa = buildSession(a);
+    const first = await signals();
+    expect(first.velocity).toEqual(Array.from(sa.running.velocity));
+    expect(first.eyeArea).toEqual(sa.eye && Array.from(sa.eye.raw.eyeArea));
+    expect(await signals()).toEqual(first);
+
+    copyFileSync(nwbOf(b.id), path);
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const sb = buildSession(b);
+    const second = await signals();
+    expect(second.velocity).toEqual(Array.from(sb.running.velocity));
+    expect(second.velocity).not.toEqual(first.velocity);
+    expect(second.eyeArea).toEqual(sb.eye && Array.from(sb.eye.raw.eyeArea));
   });
 });

@@ -2,7 +2,7 @@
 // (valid channel, in-brain location, quality "good", amplitude_cutoff ≤ 0.1,
 // presence_ratio ≥ 0.95, isi_violations ≤ 0.5, NaN fails), the structure acronym of the
 // peak channel, and the order (probe name, vertical, horizontal position; stable).
-import { fileIdentity } from "../file-identity.js";
+import { keptPerFile } from "../file-identity.js";
 import type { Nwb } from "./open.js";
 import { TaskError } from "#flow/task";
 
@@ -147,12 +147,8 @@ export function forEachUnitSpikes(
  * the same identity the engine trusts for its stat cache — path, size, mtime, inode —
  * and the engine re-checks every input of a node after it ran.
  */
-let kept: { file: string; units: Map<number, Float64Array> } | undefined;
-
 export function unitSpikes(nwb: Nwb, rows: number[]): Map<number, Float64Array> {
-  const file = fileIdentity(nwb.path);
-  if (kept?.file !== file) kept = { file, units: new Map() };
-  const units = kept.units;
+  const units = keptPerFile("unit spikes", nwb.path, () => new Map<number, Float64Array>());
   const missing = rows.filter((r) => !units.has(r));
   if (missing.length) forEachUnitSpikes(nwb, missing, (row, s) => units.set(row, s));
   return units;
