@@ -56,6 +56,7 @@ export class Workspace {
 
   async close() {
     this.stat.save();
+    await this.stat.close();
     await this.index.close();
   }
 }

@@ -3,8 +3,9 @@
 // files, it does not read them.
 import { createHash } from "node:crypto";
 import { openSync, readSync, closeSync, statSync, readFileSync, type Stats } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { writeFileAtomic } from "../store/atomic.js";
+import { HashThreads } from "./hash-threads.js";
 
 const CHUNK = 4 << 20;
 
@@ -29,25 +30,6 @@ export function hashFile(path: string): string {
   return h.digest("hex");
 }
 
-/** hashFile without blocking the event loop: reads in libuv's thread pool, hashes 4 MB at a time. */
-export async function hashFileAsync(path: string): Promise<string> {
-  const h = createHash("sha256");
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-      hashCounter.bytes += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  hashCounter.files++;
-  return h.digest("hex");
-}
-
 /** From this size on, warm() hashes a file asynchronously (below it one read is cheaper than the round trips). */
 const WARM_MIN_BYTES = 16 << 20;
 
@@ -62,9 +44,9 @@ interface StatEntry {
 export class StatCache {
   private entries: Record<string, StatEntry> = {};
   private dirty = false;
-  /** files being hashed by warm(), and the queue that takes them one at a time */
+  /** files being hashed by warm(), in two threads (hash-threads.ts) */
   private warming = new Map<string, Promise<void>>();
-  private queue: Promise<void> = Promise.resolve();
+  private threads = new HashThreads(2);
 
   constructor(private readonly file: string) {
     try {
@@ -104,9 +86,9 @@ export class StatCache {
    * Hashes a large file into the cache without blocking: hash() then finds it. A run
    * calls this before it assesses a node, and for the nodes next in line: a 1 GB input
    * takes ~1 s to hash, and done synchronously that second stopped the head from
-   * handing out work — both workers waited on it, once per session. One file at a time
-   * (the queue), so a prefetch never splits the disk between two large reads. Returns
-   * undefined when there is nothing to do (a small, missing or already known file).
+   * handing out work — both workers waited on it, once per session. Two files at a time,
+   * each in a thread of its own. Returns undefined when there is nothing to do (a small,
+   * missing or already known file).
    */
   warm(path: string): Promise<void> | undefined {
     let st: Stats;
@@ -118,16 +100,19 @@ export class StatCache {
     if (!st.isFile() || st.size < WARM_MIN_BYTES || StatCache.same(this.entries[path], st)) return undefined;
     let p = this.warming.get(path);
     if (!p) {
-      p = this.queue = this.queue.then(() => this.warmOne(path)).finally(() => this.warming.delete(path));
+      p = this.warmOne(path).finally(() => this.warming.delete(path));
       this.warming.set(path, p);
     }
     return p;
   }
+
   private async warmOne(path: string) {
     try {
       const st = await stat(path);
       if (StatCache.same(this.entries[path], st)) return;
-      const hash = await hashFileAsync(path);
+      const { hash, bytes } = await this.threads.hash(path);
+      hashCounter.files++;
+      hashCounter.bytes += bytes;
       // as in hash(): a file that changed while it was read is not remembered
       const after = await stat(path);
       if (after.mtimeMs === st.mtimeMs && after.size === st.size) {
@@ -155,6 +140,11 @@ export class StatCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** Ends the hash threads (they never keep the process alive, but a run ends what it started). */
+  close(): Promise<void> {
+    return this.threads.close();
   }
 
   save() {

@@ -1,0 +1,109 @@
+// sha256 of large files in threads of the head's own process. A cold run must hash every
+// input once (58 NWB files of 1–3 GB at the real scale, ~0.8 s a GB): on the head's main
+// thread that was one file at a time, interleaved with everything else the head does, and
+// the first nodes of every session waited on it while cores were idle. A thread reads and
+// hashes a whole file with no round trip to the event loop; two run at once.
+import { Worker } from "node:worker_threads";
+
+/** Runs in each thread: plain CommonJS, so it needs no TypeScript loader. */
+const THREAD_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+const buf = Buffer.allocUnsafe(${4 << 20});
+parentPort.on("message", ({ id, path }) => {
+  try {
+    const h = createHash("sha256");
+    const fd = openSync(path, "r");
+    let bytes = 0;
+    try {
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        h.update(buf.subarray(0, n));
+        bytes += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    parentPort.postMessage({ id, hash: h.digest("hex"), bytes });
+  } catch (e) {
+    parentPort.postMessage({ id, error: e && e.message ? e.message : String(e) });
+  }
+});
+`;
+
+interface Pending {
+  resolve: (r: { hash: string; bytes: number }) => void;
+  reject: (e: Error) => void;
+}
+
+export class HashThreads {
+  private idle: Worker[] = [];
+  private all: Worker[] = [];
+  private waiting: { path: string; p: Pending }[] = [];
+  private pending = new Map<number, { worker: Worker; p: Pending }>();
+  private nextId = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** The file's sha256 and how many bytes were read; rejects if it cannot be read. */
+  hash(path: string): Promise<{ hash: string; bytes: number }> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ path, p: { resolve, reject } });
+      this.dispatch();
+    });
+  }
+
+  private dispatch() {
+    while (this.waiting.length) {
+      let w = this.idle.pop();
+      if (!w && this.all.length < this.size) w = this.spawn();
+      if (!w) return;
+      const { path, p } = this.waiting.shift()!;
+      const id = this.nextId++;
+      this.pending.set(id, { worker: w, p });
+      w.ref(); // a hash in flight keeps the process alive; an idle thread does not
+      w.postMessage({ id, path });
+    }
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(THREAD_SOURCE, { eval: true });
+    w.on("message", (m: { id: number; hash?: string; bytes?: number; error?: string }) => {
+      const job = this.pending.get(m.id);
+      if (!job) return;
+      this.pending.delete(m.id);
+      w.unref();
+      this.idle.push(w);
+      if (m.error !== undefined) job.p.reject(new Error(m.error));
+      else job.p.resolve({ hash: m.hash!, bytes: m.bytes! });
+      this.dispatch();
+    });
+    w.on("error", (e) => this.fail(w, e));
+    w.on("exit", (code) => this.fail(w, new Error(`hash thread exited (${code})`)));
+    w.unref();
+    this.all.push(w);
+    return w;
+  }
+
+  /** A thread that died fails what it held; the next hash starts a new one. */
+  private fail(w: Worker, e: Error) {
+    this.all = this.all.filter((x) => x !== w);
+    this.idle = this.idle.filter((x) => x !== w);
+    for (const [id, job] of this.pending) {
+      if (job.worker !== w) continue;
+      this.pending.delete(id);
+      job.p.reject(e);
+    }
+    this.dispatch();
+  }
+
+  /** Ends every thread (a run calls it when done; idle threads never keep the process alive anyway). */
+  async close() {
+    const all = this.all;
+    this.all = [];
+    this.idle = [];
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+}
