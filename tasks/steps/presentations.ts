@@ -57,7 +57,13 @@ export default defineTask({
       const kept = all.filter((p) => !drop.some((d) => p.stimulus_name.includes(d)));
       // Missing parameters are left out of the rows (null is implied): the table stays
       // small; the CSVs still show every column, with AllenSDK's "null".
-      for (const p of kept) for (const [k, v] of Object.entries(p.params)) if (v === null) delete p.params[k];
+      // (A new object per row, not `delete`: deleting turns 70 000 objects into slow
+      // dictionaries, and that cost a tenth of the node.)
+      for (const p of kept) {
+        const params: typeof p.params = {};
+        for (const k in p.params) if (p.params[k] !== null) params[k] = p.params[k]!;
+        p.params = params;
+      }
       const session = Number(ctx.params.session);
       const out: SessionPresentations = { session, presentations: kept };
       writeJson(ctx.outputs.table, out);
