@@ -146,6 +146,8 @@ export { FlowError } from "./errors.js";
 export { redactUrl } from "./redact.js";
 /** The members of a set read from a CSV table column (what `sets: { table: … }` uses). */
 export { tableSet } from "./pipeline/table-set.js";
+/** Notes the sha256 of a file a command just wrote and verified, bound to its stat: a run takes it instead of reading the file again. */
+export { noteDigest } from "./hash/digest-notes.js";
 /** A lock file taken with link() (one holder across processes and hosts; a dead holder's is taken over). */
 export { Lock } from "./lock/lock.js";
 

@@ -6,6 +6,7 @@ import { openSync, readSync, closeSync, statSync, readFileSync, type Stats } fro
 import { stat } from "node:fs/promises";
 import { writeFileAtomic } from "../store/atomic.js";
 import { HashThreads } from "./hash-threads.js";
+import { DigestNotes } from "./digest-notes.js";
 
 const CHUNK = 4 << 20;
 
@@ -47,6 +48,7 @@ export class StatCache {
   /** files being hashed by warm(), in two threads (hash-threads.ts) */
   private warming = new Map<string, Promise<void>>();
   private threads = new HashThreads(2);
+  private notes = new DigestNotes();
 
   constructor(private readonly file: string) {
     try {
@@ -72,6 +74,7 @@ export class StatCache {
     if (!st.isFile()) return undefined;
     const e = this.entries[path];
     if (StatCache.same(e, st)) return e!.hash;
+    if (this.fromNote(path, st)) return this.entries[path]!.hash;
     const hash = hashFile(path);
     // Re-stat: if the file changed while we read it, do not trust the hash next time.
     const after = statSync(path);
@@ -97,7 +100,7 @@ export class StatCache {
     } catch {
       return undefined;
     }
-    if (!st.isFile() || st.size < WARM_MIN_BYTES || StatCache.same(this.entries[path], st)) return undefined;
+    if (!st.isFile() || st.size < WARM_MIN_BYTES || StatCache.same(this.entries[path], st) || this.fromNote(path, st)) return undefined;
     let p = this.warming.get(path);
     if (!p) {
       p = this.warmOne(path).finally(() => this.warming.delete(path));
@@ -124,6 +127,15 @@ export class StatCache {
     }
   }
 
+  /** Takes the hash from a digest note that matches the file's stat (digest-notes.ts) into the cache. */
+  private fromNote(path: string, st: Stats): boolean {
+    const hash = this.notes.lookup(path, st);
+    if (hash === undefined) return false;
+    this.entries[path] = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash };
+    this.dirty = true;
+    return true;
+  }
+
   /** Records a hash we already know (a file we just wrote from a verified object). */
   remember(path: string, hash: string) {
     const st = statSync(path);
@@ -136,7 +148,8 @@ export class StatCache {
     try {
       const st = statSync(path);
       const e = this.entries[path];
-      return StatCache.same(e, st) ? e!.hash : undefined;
+      if (StatCache.same(e, st)) return e!.hash;
+      return st.isFile() && this.fromNote(path, st) ? this.entries[path]!.hash : undefined;
     } catch {
       return undefined;
     }

@@ -21,6 +21,19 @@ const provenance = (dir: string) =>
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
+const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+/** the digest notes flow fetch left in a folder: file name → sha256 (engine/hash/digest-notes.ts) */
+const notes = (folder: string) => {
+  const f = join(folder, ".flow-digests.jsonl");
+  if (!existsSync(f)) return {};
+  return Object.fromEntries(
+    readFileSync(f, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .map((n) => [n.name, n.sha256]),
+  );
+};
 const env = { FLOW_FETCH_BACKOFF_MS: "20" };
 const fetchCmd = (ws: string, server: BucketServer, ...args: string[]) =>
   execa(process.execPath, [FLOW, "fetch", "allen", server.url, ...args], { cwd: ws, reject: false, env: { ...process.env, ...env } });
@@ -65,7 +78,15 @@ describe("flow run --set allen_source=URL", () => {
       expect(p.md5).toBe(md5(join(cache, p.path)));
       expect(p.last_modified).toMatch(/GMT$/);
     }
-    expect(readdirSync(join(dir, `session_${A}`))).toEqual([`session_${A}.nwb`]); // no partial left
+    expect(readdirSync(join(dir, `session_${A}`)).sort()).toEqual([".flow-digests.jsonl", `session_${A}.nwb`]); // no partial left
+    // each verified file's sha256, noted for the run (which took it: its records show the same digest)
+    for (const id of [A, C]) expect(notes(join(dir, `session_${id}`))).toEqual({ [`session_${id}.nwb`]: sha256(join(cache, nwb(id))) });
+    const inputHashes = readFileSync(join(ws, "cache/records", readdirSync(join(ws, "cache/records"))[0]!), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .flatMap((rec) => rec.inputs.filter((i: { path: string }) => i.path.endsWith(`session_${A}.nwb`)).map((i: { hash: string }) => i.hash));
+    expect(new Set(inputHashes)).toEqual(new Set([sha256(join(cache, nwb(A)))]));
 
     const n = server.log.length;
     const again = await runJson(ws, ...sets);
@@ -140,6 +161,9 @@ describe("flow fetch survives a bad network", () => {
       const prov = provenance(dir);
       expect(prov.find((p) => p.path === nwb(C)).md5).toBe(null); // not an MD5 ETag: checked by size
       expect(prov.find((p) => p.path === nwb(A))).toMatchObject({ resumed_from: from, attempts: 2, md5: md5(join(cache, nwb(A))) });
+      // the resumed file's note covers the bytes kept before the drop; no MD5, no note
+      expect(notes(join(dir, `session_${A}`))).toEqual({ [`session_${A}.nwb`]: sha256(join(cache, nwb(A))) });
+      expect(notes(join(dir, `session_${C}`))).toEqual({});
       expect(r.stderr).toMatch(/retry 1/);
     } finally {
       server.faults.clear();
@@ -231,7 +255,9 @@ describe("flow fetch survives a bad network", () => {
     const last = server.requests(nwb(A)).at(-1)!;
     expect(last.range).toBe(`bytes=${part}-`);
     expect(last.bytes).toBe(size - part);
-    expect(readdirSync(join(dir, `session_${A}`))).toEqual([`session_${A}.nwb`]);
+    expect(readdirSync(join(dir, `session_${A}`)).sort()).toEqual([".flow-digests.jsonl", `session_${A}.nwb`]);
+    // after the kill, the note still covers every byte: the ones kept and the ones fetched on resume
+    expect(notes(join(dir, `session_${A}`))).toEqual({ [`session_${A}.nwb`]: sha256(join(cache, nwb(A))) });
   }, 60_000);
 
   it.skipIf(!canMountTmpfs())(

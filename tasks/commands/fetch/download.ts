@@ -12,6 +12,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { noteDigest } from "#flow/task";
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { Transform } from "node:stream";
@@ -189,11 +190,14 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
 
   const md5Wanted = identity.etag ? MD5_ETAG.exec(identity.etag)?.[1] : undefined;
   const hash = md5Wanted ? createHash("md5") : undefined;
-  if (hash && offset > 0) await hashPrefix(partialOf(dest), offset, hash);
+  // the sha256 of the same bytes, noted for the engine once the MD5 has confirmed them
+  const sha = md5Wanted ? createHash("sha256") : undefined;
+  if (hash && offset > 0) await hashPrefix(partialOf(dest), offset, hash, sha!);
   if (status !== 416) {
     const count = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash?.update(chunk);
+        sha?.update(chunk);
         opts.onBytes?.(chunk.length);
         cb(null, chunk);
       },
@@ -227,6 +231,8 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   }
   renameSync(partialOf(dest), dest);
   rmSync(metaOf(dest), { force: true });
+  // only bytes the server's MD5 vouched for get a note (bound to the stat after the rename)
+  if (md5 !== undefined && sha) noteDigest(dest, sha.digest("hex"));
   return { ...identity, md5, resumedFrom: offset };
 }
 
@@ -242,6 +248,6 @@ function checkSpace(url: string, dest: string, need: number, drop: () => void) {
 
 export const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
-async function hashPrefix(path: string, n: number, hash: Hash) {
-  for await (const chunk of createReadStream(path, { start: 0, end: n - 1 })) hash.update(chunk as Buffer);
+async function hashPrefix(path: string, n: number, ...hashes: Hash[]) {
+  for await (const chunk of createReadStream(path, { start: 0, end: n - 1 })) for (const h of hashes) h.update(chunk as Buffer);
 }

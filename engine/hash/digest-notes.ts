@@ -1,0 +1,101 @@
+// Digests noted by the program that wrote a file, kept beside it. `flow fetch` computes
+// the sha256 of each file over the very bytes it streamed (and checked against the
+// server's MD5), so a first run need not read 75 GB of NWB files again to learn what it
+// already knew. A note is bound to the file's stat as the stat cache is — size, mtime,
+// ctime, inode, taken after the file got its name — so a file rewritten, replaced,
+// touched or copied elsewhere no longer matches its note and is hashed as before.
+// Notes live in `.flow-digests.jsonl` in the file's folder, one JSON line per file.
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export const DIGEST_NOTES = ".flow-digests.jsonl";
+
+interface Note {
+  name: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Notes the sha256 of a file just written, bound to its stat now. */
+export function noteDigest(path: string, sha256: string) {
+  if (!SHA256.test(sha256)) throw new Error(`noteDigest: ${sha256} is not a sha256 in hex`);
+  const st = statSync(path);
+  const note: Note = { name: basename(path), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256 };
+  const file = join(dirname(path), DIGEST_NOTES);
+  // after a torn last line (a writer killed mid-append) start a line of our own
+  appendFileSync(file, (endsMidLine(file) ? "\n" : "") + JSON.stringify(note) + "\n");
+}
+
+function endsMidLine(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads the notes of each folder once (again if its notes file changed). */
+export class DigestNotes {
+  private folders = new Map<string, { stamp: string; notes: Map<string, Note> }>();
+
+  /** The noted sha256 of the file, if a note matches its stat exactly. */
+  lookup(path: string, st: Stats): string | undefined {
+    const n = this.folder(dirname(path))?.get(basename(path));
+    if (!n || n.size !== st.size || n.mtimeMs !== st.mtimeMs || n.ctimeMs !== st.ctimeMs || n.ino !== st.ino) return undefined;
+    return n.sha256;
+  }
+
+  private folder(dir: string): Map<string, Note> | undefined {
+    const file = join(dir, DIGEST_NOTES);
+    let stamp: string;
+    try {
+      const st = statSync(file);
+      stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      this.folders.delete(dir);
+      return undefined;
+    }
+    const known = this.folders.get(dir);
+    if (known?.stamp === stamp) return known.notes;
+    const notes = new Map<string, Note>();
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      /* unreadable: no notes */
+    }
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        const n = JSON.parse(line) as Note;
+        // a malformed line is no note; a later line for the same name wins
+        if (
+          typeof n.name === "string" &&
+          typeof n.sha256 === "string" &&
+          SHA256.test(n.sha256) &&
+          [n.size, n.mtimeMs, n.ctimeMs, n.ino].every(Number.isFinite)
+        )
+          notes.set(n.name, n);
+      } catch {
+        /* a torn last line (a writer killed mid-append): ignored */
+      }
+    }
+    this.folders.set(dir, { stamp, notes });
+    return notes;
+  }
+}
