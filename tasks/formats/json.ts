@@ -4,15 +4,25 @@ import { readFileSync, writeFileSync, openSync, readSync, closeSync } from "node
 import { keptPerFile } from "./file-identity.js";
 import { LineWriter } from "./lines.js";
 import { StringDecoder } from "node:string_decoder";
+import { isAscii } from "node:buffer";
 import { TaskError } from "#flow/task";
 
 export function writeJson(path: string, v: unknown) {
   writeFileSync(path, JSON.stringify(v));
 }
 
+/**
+ * Bytes → string, ASCII the fast way: Node 20 decodes UTF-8 at ~80 MB/s, and reading a
+ * full session's 20 MB presentation table that way took a quarter of a second; latin1 is
+ * the same string for ASCII bytes, ten times faster. Anything else is decoded as UTF-8.
+ */
+export function decodeText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
 export function readJson<T>(path: string): T {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
+    return JSON.parse(decodeText(readFileSync(path))) as T;
   } catch (e) {
     throw new TaskError(`${path}: cannot read (${(e as Error).message})`);
   }
@@ -70,9 +80,12 @@ export class JsonLines<T> {
     try {
       const chunk = Buffer.alloc(4 << 20);
       const utf8 = new StringDecoder("utf8"); // a character split across two chunks stays whole
+      let ascii = true; // until a chunk is not: from then on the decoder may hold a split character
       let rest = "";
       for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
-        const lines = (rest + utf8.write(chunk.subarray(0, n))).split("\n");
+        const bytes = chunk.subarray(0, n);
+        ascii &&= isAscii(bytes);
+        const lines = (rest + (ascii ? bytes.toString("latin1") : utf8.write(bytes))).split("\n");
         rest = lines.pop()!;
         for (const l of lines) if (l) fn(JSON.parse(l) as T);
       }

@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CsvWriter, toCsv, type Cell } from "../../tasks/formats/pyfmt.js";
-import { JsonLines } from "../../tasks/formats/json.js";
+import { JsonLines, readJson, writeJson, decodeText } from "../../tasks/formats/json.js";
 import { tempDir } from "../rig.js";
 
 describe("streamed tables", () => {
@@ -40,5 +40,23 @@ describe("streamed tables", () => {
     spool.drain((v) => back.push(v));
     expect(readFileSync(join(dir, "s.jsonl")).length).toBeGreaterThan(4 << 20); // more than one read chunk
     expect(back).toEqual(values);
+  });
+
+  it("ASCII is read the fast way, anything else as UTF-8: an ASCII chunk, then chunks that are not; whole files", () => {
+    const dir = tempDir();
+    const spool = new JsonLines<{ s: string }>(join(dir, "a.jsonl"));
+    // the first 4 MB read is exactly the first line, all ASCII; the next ones are not
+    const first = { s: "a".repeat((4 << 20) - 1 - 8) }; // '{"s":"' + '"}' + newline = 9 bytes
+    const values = [first, { s: "€uro ünï" }, { s: "plain" }, { s: "✓".repeat(1000) }];
+    expect(Buffer.from(JSON.stringify(first) + "\n").length).toBe((4 << 20) - 1 + 1);
+    for (const v of values) spool.push(v);
+    const back: typeof values = [];
+    spool.drain((v) => back.push(v));
+    expect(back).toEqual(values);
+
+    writeJson(join(dir, "u.json"), { name: "Gabor ✓ µm", n: [1, 2] });
+    expect(readJson(join(dir, "u.json"))).toEqual({ name: "Gabor ✓ µm", n: [1, 2] });
+    expect(decodeText(Buffer.from("ascii only"))).toBe("ascii only");
+    expect(decodeText(Buffer.from("é"))).toBe("é"); // latin1 would give two characters
   });
 });
