@@ -8,11 +8,9 @@
 //   node bin/run-ts.js bench/dataset.ts [--sessions 6] [--sizes 2,6] [--notes both|with|without]
 // Both ways by default: with the digest notes flow fetch leaves (a run takes the NWB files'
 // sha256 from them) and without (a cache filled otherwise: a first run reads and hashes them).
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { DIGEST_NOTES, noteDigest } from "../engine/hash/digest-notes.js";
-import { hashFile } from "../engine/hash/file-hash.js";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes } from "./lib.js";
+import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes, digestNotes } from "./lib.js";
 import type { ProvenanceRecord } from "../engine/records/records.js";
 
 const argN = process.argv.indexOf("--sessions");
@@ -60,26 +58,6 @@ async function runWith(cache: string, sessions: number[]): Promise<Point> {
   rmSync(join(ws, "data"), { recursive: true, force: true }); // ~0.2 GB per session
   rmSync(join(ws, "cache"), { recursive: true, force: true });
   return point;
-}
-
-/**
- * The session files' digest notes (engine/hash/digest-notes.ts) as `flow fetch` leaves
- * them — on, so a run takes the digests it noted — or moved aside, as for a cache that
- * AllenSDK or a copy filled, whose 1–3 GB files a first run must read and hash.
- */
-function digestNotes(cache: string, sessions: number[], on: boolean) {
-  for (const id of sessions) {
-    const dir = join(cache, `session_${id}`);
-    const notes = join(dir, DIGEST_NOTES),
-      off = `${notes}.off`;
-    if (on) {
-      if (existsSync(off)) renameSync(off, notes);
-      if (!existsSync(notes)) {
-        const nwb = join(dir, `session_${id}.nwb`);
-        noteDigest(nwb, hashFile(nwb)); // what fetch computes as the bytes stream in
-      }
-    } else if (existsSync(notes)) renameSync(notes, off);
-  }
 }
 
 export async function dataset() {

@@ -4,14 +4,21 @@
 // the uncompressed uint8 tensors once.
 import { statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes } from "./lib.js";
+import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes, digestNotes } from "./lib.js";
 
 export async function fullSession() {
   console.log("\n# 1. Full-size session, cold, --jobs 2");
   const cache = await ensureCache("full_cache", "full");
   const nwb = join(cache, "session_715093703", "session_715093703.nwb");
+  // first as a cache filled otherwise (the run reads and hashes the 1.1 GB file), then as
+  // flow fetch leaves it (the file's digest noted beside it); the table is of the first
+  digestNotes(cache, [715093703], true);
+  const wsNoted = workspace("full_ws");
+  const noted = await flow(wsNoted, "run", "--set", `allen_cache=${cache}`, "--jobs", "2", "--json");
+  digestNotes(cache, [715093703], false);
   const ws = workspace("full_ws");
   const run = await flow(ws, "run", "--set", `allen_cache=${cache}`, "--jobs", "2", "--json");
+  digestNotes(cache, [715093703], true);
   const summary = JSON.parse(run.stdout.trim().split("\n").pop()!);
   const recs = records(ws);
   const span = (task: string) => {
@@ -38,7 +45,8 @@ export async function fullSession() {
     ["binning + speed/pupil (bin nodes), span / cpu", `${s(span("bin"))} / ${s(cpu("bin"))}`],
     ["writing per stimulus (stimulus_file), span / cpu", `${s(span("stimulus_file"))} / ${s(cpu("stimulus_file"))}`],
     ["natural-visual subset, span", s(span("subset"))],
-    ["total wall (CLI, incl. hashing the 1.1 GB NWB)", s(run.ms), "≤ 6 s"],
+    ["total wall (CLI, incl. hashing the 1.1 GB NWB)", s(run.ms)],
+    ["total wall, the NWB's digest noted (as flow fetch leaves it)", s(noted.ms)],
     ["nodes run", String(summary.ran.length)],
     ["peak RSS of the worst worker", `${Math.max(...rss)} MB`, "≤ 2048 MB"],
     [
@@ -47,7 +55,8 @@ export async function fullSession() {
       "≤ 0.15",
     ],
     ["baseline: I/O floor (read spikes once + write uint8 once)", s(floor)],
-    ["ratio total / I/O floor", `${(run.ms / floor).toFixed(2)}×`],
+    ["ratio total / I/O floor", `${(run.ms / floor).toFixed(2)}×`, "≤ 4×"],
+    ["ratio total / I/O floor, digest noted", `${(noted.ms / floor).toFixed(2)}×`, "≤ 4×"],
   ]);
   return { wallMs: run.ms, floorMs: floor, ratio: bytes / uint8, maxRss: Math.max(...rss) };
 }

@@ -1,10 +1,12 @@
 // Shared helpers for the benchmarks: workspaces, the CLI as a real process, records.
-import { mkdirSync, rmSync, readFileSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, readFileSync, existsSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import type { ProvenanceRecord } from "../engine/records/records.js";
+import { DIGEST_NOTES, noteDigest } from "../engine/hash/digest-notes.js";
+import { hashFile } from "../engine/hash/file-hash.js";
 import { linkPipeline } from "../test/rig.js";
 import h5wasm from "h5wasm/node";
 
@@ -100,4 +102,24 @@ export async function tensorBytes(ws: string): Promise<number> {
     h.close();
   }
   return uint8;
+}
+
+/**
+ * The session files' digest notes (engine/hash/digest-notes.ts) as `flow fetch` leaves
+ * them — on, so a run takes the digests it noted — or moved aside, as for a cache that
+ * AllenSDK or a copy filled, whose 1–3 GB files a first run must read and hash.
+ */
+export function digestNotes(cache: string, sessions: number[], on: boolean) {
+  for (const id of sessions) {
+    const dir = join(cache, `session_${id}`);
+    const notes = join(dir, DIGEST_NOTES),
+      off = `${notes}.off`;
+    if (on) {
+      if (existsSync(off)) renameSync(off, notes);
+      if (!existsSync(notes)) {
+        const nwb = join(dir, `session_${id}.nwb`);
+        noteDigest(nwb, hashFile(nwb)); // what fetch computes as the bytes stream in
+      }
+    } else if (existsSync(notes)) renameSync(notes, off);
+  }
 }
