@@ -133,29 +133,39 @@ const SPREAD = (() => {
 /** the same table as pairs of 32-bit words in this machine's byte order */
 const SPREAD32 = new Uint32Array(SPREAD.buffer);
 
-/** Unpacks presentations [p0, p1) of a P × U × T bit cube into uint8 0/1. */
+/**
+ * Where unpack() writes: one buffer per process, grown as needed and reused. A fresh
+ * array is zero pages the kernel must map on first touch — on this project's VMs that
+ * cost ~4 ns a byte, three quarters of unpacking a full session's 270 MB of tensors.
+ */
+let scratch = new ArrayBuffer(0);
+
+/**
+ * Unpacks presentations [p0, p1) of a P × U × T bit cube into uint8 0/1. The result is a
+ * view of a buffer the next call overwrites: hand it on (to HDF5, which copies it) before
+ * unpacking again.
+ */
 export function unpack(bits: Uint8Array, U: number, T: number, p0: number, p1: number): Uint8Array {
   const per = U * T;
-  const out = new Uint8Array((p1 - p0) * per);
+  const length = (p1 - p0) * per;
+  if (scratch.byteLength < length) scratch = new ArrayBuffer(Math.ceil(length / 8) * 8);
+  const out = new Uint8Array(scratch, 0, length);
   const base = p0 * per;
   let i = 0;
   // leading bits up to a byte boundary, then whole bytes, then the tail
   for (; i < out.length && ((base + i) & 7) !== 0; i++) out[i] = (bits[(base + i) >>> 3]! >>> ((base + i) & 7)) & 1;
   if ((i & 3) === 0) {
-    // 8 output bytes as two aligned 32-bit stores (no view object per byte: a
-    // subarray() per non-zero byte was most of a stimulus file's unpacking time)
-    const out32 = new Uint32Array(out.buffer, 0, out.length >>> 2);
+    // 8 output bytes as two aligned 32-bit stores, zero bytes included (the buffer is reused)
+    const out32 = new Uint32Array(scratch, 0, out.length >>> 2);
     for (; i + 8 <= out.length; i += 8) {
       const v = bits[(base + i) >>> 3]!;
-      if (v !== 0) {
-        out32[i >>> 2] = SPREAD32[v * 2]!;
-        out32[(i >>> 2) + 1] = SPREAD32[v * 2 + 1]!;
-      }
+      out32[i >>> 2] = SPREAD32[v * 2]!;
+      out32[(i >>> 2) + 1] = SPREAD32[v * 2 + 1]!;
     }
   } else {
     for (; i + 8 <= out.length; i += 8) {
       const v = bits[(base + i) >>> 3]!;
-      if (v !== 0) for (let k = 0; k < 8; k++) out[i + k] = SPREAD[v * 8 + k]!;
+      for (let k = 0; k < 8; k++) out[i + k] = SPREAD[v * 8 + k]!;
     }
   }
   for (; i < out.length; i++) out[i] = (bits[(base + i) >>> 3]! >>> ((base + i) & 7)) & 1;
