@@ -21,14 +21,21 @@ interface Note {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** Notes the sha256 of a file just written, bound to its stat now. */
-export function noteDigest(path: string, sha256: string) {
+/**
+ * Notes the sha256 of a file just written, bound to its stat now. `hashedAs`, the stat of
+ * the bytes the digest was computed over (before a rename gave the file its name): if
+ * the file's size, mtime or inode differ from it now, something wrote in between and
+ * nothing is noted (returns false).
+ */
+export function noteDigest(path: string, sha256: string, hashedAs?: Stats): boolean {
   if (!SHA256.test(sha256)) throw new Error(`noteDigest: ${sha256} is not a sha256 in hex`);
   const st = statSync(path);
+  if (hashedAs && (hashedAs.size !== st.size || hashedAs.mtimeMs !== st.mtimeMs || hashedAs.ino !== st.ino)) return false;
   const note: Note = { name: basename(path), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256 };
   const file = join(dirname(path), DIGEST_NOTES);
   // after a torn last line (a writer killed mid-append) start a line of our own
   appendFileSync(file, (endsMidLine(file) ? "\n" : "") + JSON.stringify(note) + "\n");
+  return true;
 }
 
 function endsMidLine(file: string): boolean {

@@ -6,7 +6,7 @@
 // replaced or the note is malformed.
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { writeFileSync, readFileSync, renameSync, utimesSync, appendFileSync, rmSync } from "node:fs";
+import { writeFileSync, readFileSync, renameSync, utimesSync, appendFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { StatCache, hashCounter } from "../../engine/hash/file-hash.js";
 import { noteDigest, DIGEST_NOTES } from "../../engine/hash/digest-notes.js";
@@ -63,5 +63,18 @@ describe("digest notes", () => {
     rmSync(join(dir, DIGEST_NOTES));
     expect(cache().hash(file)).toBe(sha(file));
     expect(() => noteDigest(file, "xyz")).toThrow(/not a sha256/);
+  });
+
+  it("nothing is noted when the file changed since the bytes were hashed", () => {
+    const dir = tempDir();
+    const file = join(dir, "f.nwb");
+    writeFileSync(file, "first");
+    const hashedAs = statSync(file);
+    writeFileSync(join(dir, "g"), "other bytes");
+    renameSync(join(dir, "g"), file); // another file took the name meanwhile
+    expect(noteDigest(file, NOTED, hashedAs)).toBe(false);
+    expect(existsSync(join(dir, DIGEST_NOTES))).toBe(false);
+    const now = statSync(file);
+    expect(noteDigest(file, NOTED, now)).toBe(true);
   });
 });

@@ -229,10 +229,11 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
     discardPartial(dest);
     throw new FetchFailure(url, `${url}: refused: ${(e as Error).message.replaceAll(partialOf(dest), dest)}`);
   }
+  const hashedAs = statSync(partialOf(dest));
   renameSync(partialOf(dest), dest);
   rmSync(metaOf(dest), { force: true });
   // only bytes the server's MD5 vouched for get a note (bound to the stat after the rename)
-  if (md5 !== undefined && sha) noteDigest(dest, sha.digest("hex"));
+  if (md5 !== undefined && sha) noteDigest(dest, sha.digest("hex"), hashedAs);
   return { ...identity, md5, resumedFrom: offset };
 }
 
