@@ -99,11 +99,18 @@ export class HashThreads {
     this.dispatch();
   }
 
-  /** Ends every thread (a run calls it when done; idle threads never keep the process alive anyway). */
+  /**
+   * Ends every thread and drops the files still waiting (a run calls it when done: what
+   * it queued ahead for nodes that will not run now must not start a thread after it).
+   * A later hash() starts new threads.
+   */
   async close() {
     const all = this.all;
+    const waiting = this.waiting;
     this.all = [];
     this.idle = [];
+    this.waiting = [];
+    for (const { p } of waiting) p.reject(new Error("hash threads closed"));
     await Promise.all(all.map((w) => w.terminate()));
   }
 }

@@ -44,14 +44,16 @@ describe("hash threads", () => {
     }
   });
 
-  it("a thread ended mid-way fails what it held, and the next hash starts a new one", async () => {
+  it("a thread ended mid-way fails what it held, what waited is dropped, and the next hash starts a new thread", async () => {
     const dir = tempDir();
     const big = join(dir, "big");
     writeFileSync(big, randomBytes(64 << 20));
     const threads = new HashThreads(1);
     const held = threads.hash(big);
+    const queued = threads.hash(big); // waits for the one thread
     await threads.close(); // terminates the thread while it reads
     await expect(held).rejects.toThrow(/hash thread exited/);
+    await expect(queued).rejects.toThrow(/hash threads closed/); // dropped, and no thread started for it
     try {
       expect((await threads.hash(big)).hash).toBe(sha(big));
     } finally {
