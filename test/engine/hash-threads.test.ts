@@ -51,9 +51,12 @@ describe("hash threads", () => {
     const threads = new HashThreads(1);
     const held = threads.hash(big);
     const queued = threads.hash(big); // waits for the one thread
+    // (the expectations are attached first: both reject while close() runs)
+    const heldFails = expect(held).rejects.toThrow(/hash thread exited/);
+    const queuedDropped = expect(queued).rejects.toThrow(/hash threads closed/); // and no thread started for it
     await threads.close(); // terminates the thread while it reads
-    await expect(held).rejects.toThrow(/hash thread exited/);
-    await expect(queued).rejects.toThrow(/hash threads closed/); // dropped, and no thread started for it
+    await heldFails;
+    await queuedDropped;
     try {
       expect((await threads.hash(big)).hash).toBe(sha(big));
     } finally {
