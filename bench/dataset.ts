@@ -11,7 +11,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes, digestNotes } from "./lib.js";
-import type { ProvenanceRecord } from "../engine/records/records.js";
+import type { ProvenanceRecord } from "../engine/records/provenance.js";
 
 const argN = process.argv.indexOf("--sessions");
 const N = argN > 0 ? Number(process.argv[argN + 1]) : 6;

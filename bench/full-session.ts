@@ -5,7 +5,7 @@
 import { statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { workspace, flow, records, ensureCache, table, s, ioFloor, tensorBytes, digestNotes } from "./lib.js";
-import { hashFile } from "../engine/hash/file-hash.js";
+import { hashFile } from "../engine/hash/sha256.js";
 
 export async function fullSession() {
   console.log("\n# 1. Full-size session, cold, --jobs 2");

@@ -9,7 +9,7 @@ import { readUnits, forEachUnitSpikes } from "../tasks/formats/nwb/read-units.js
 import { binUnit, edgeOffsets, nBinsFor, type BinSpec } from "../tasks/science/binning.js";
 import { packedLength } from "../tasks/formats/cube.js";
 import { ensureCache, table, s, WORK } from "./lib.js";
-import type { KeptPresentations } from "../tasks/steps/clean.js";
+import type { KeptPresentations } from "../tasks/formats/intermediates.js";
 
 function searchLeft(a: Float64Array, v: number) {
   let lo = 0,

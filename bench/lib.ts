@@ -4,9 +4,9 @@ import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import type { ProvenanceRecord } from "../engine/records/records.js";
+import type { ProvenanceRecord } from "../engine/records/provenance.js";
 import { DIGEST_NOTES, noteDigest } from "../engine/hash/digest-notes.js";
-import { hashFile } from "../engine/hash/file-hash.js";
+import { hashFile } from "../engine/hash/sha256.js";
 import { linkPipeline } from "../test/rig.js";
 import h5wasm from "h5wasm/node";
 

@@ -1,6 +1,7 @@
-// Expected failures carry a machine-readable `reason`; the CLI boundary turns them into
-// one clear line and a documented exit code (README, "Exit codes"). Anything else is a
-// bug: exit 70, and its stack with --verbose.
+// Expected failures of a command carry a machine-readable `reason`; the CLI boundary
+// turns them into one clear line and a documented exit code (docs/guide.md, "Exit
+// codes"). Anything else is a bug: exit 70, and its stack with --verbose. (A node's own
+// failures are values, not exceptions: engine/lifecycle/result.ts.)
 
 export type Reason =
   // 2: the command line or the pipeline file is wrong
@@ -15,10 +16,8 @@ export type Reason =
   // 3: the environment: files, disks, locks, servers
   | "lock-held"
   | "input-missing"
-  | "input-changed"
   | "io-error"
   | "cache-unreachable"
-  | "cache-corrupt"
   | "prepare-pending";
 
 export const EXIT = {
@@ -47,14 +46,6 @@ export function exitCodeOf(reason: Reason): number {
   }
 }
 
-/** An expected failure as a value: executors, store and restore return these. */
-export interface Failure {
-  reason: Reason;
-  message: string;
-  /** a stack or a log tail, shown with --verbose */
-  detail?: string;
-}
-
 export class FlowError extends Error {
   constructor(
     readonly reason: Reason,
@@ -67,31 +58,4 @@ export class FlowError extends Error {
   get exitCode(): number {
     return exitCodeOf(this.reason);
   }
-  static of(f: Failure): FlowError {
-    return new FlowError(f.reason, f.message, f.detail);
-  }
-}
-
-const ERRNO_TEXT: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  ENOSPC: "no space left on the device",
-  EROFS: "read-only file system",
-  ENOTDIR: "a parent is not a directory",
-  EISDIR: "is a directory",
-  ENOENT: "no such file or directory",
-  EEXIST: "already exists",
-  EMFILE: "too many open files",
-  EIO: "input/output error",
-  ELOOP: "too many levels of symbolic links",
-  EDQUOT: "disk quota exceeded",
-};
-
-/** Node's file-system errors (they carry code, syscall and path) as one readable line. */
-export function systemFailure(e: unknown): Failure | undefined {
-  const err = e as NodeJS.ErrnoException;
-  if (!err || typeof err.code !== "string" || !ERRNO_TEXT[err.code] || typeof err.syscall !== "string") return undefined;
-  const where = err.path ? `${err.path}: ` : "";
-  const dest = (err as { dest?: string }).dest ? ` (→ ${(err as { dest?: string }).dest})` : "";
-  return { reason: "io-error", message: `${where}cannot ${err.syscall}${dest}: ${ERRNO_TEXT[err.code]} (${err.code})` };
 }

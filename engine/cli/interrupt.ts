@@ -1,49 +1,40 @@
-// SIGINT/SIGTERM at the CLI boundary: stop the executors (workers, jobs), release the
-// lock (Lock registers that on process exit), say in one line what was interrupted,
-// and exit 130/143. No stack trace, no failure lines from nodes that died with us.
+// SIGINT/SIGTERM at the CLI boundary. A command that can stop cleanly (a run, while it
+// schedules nodes) says so: the signal then aborts it — it stops its executors, records
+// itself as interrupted, releases the lock, prints one line naming what was running and
+// ends with 130/143 — and if that hangs, the process ends anyway after a moment. Any
+// other command (planning, preparing) ends at once with one line; the lock is released
+// on the way out (host/lock.ts).
 import { EXIT } from "../errors.js";
 
-type Cleanup = () => void | Promise<void>;
+export const INTERRUPT_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm };
 
-const cleanups = new Set<Cleanup>();
-let interrupting = false;
-let describe: (() => string) | undefined;
-
-/** Runs `fn` when the process is interrupted; returns the function that unregisters it. */
-export function onInterrupt(fn: Cleanup): () => void {
-  cleanups.add(fn);
-  return () => cleanups.delete(fn);
+export interface Interrupts {
+  signal: AbortSignal;
+  /** set while the command stops cleanly on an abort */
+  handled: boolean;
 }
 
-/** What the interrupted command was doing, for the one line it prints ("3 nodes running: …"). */
-export function describeInterrupt(fn: (() => string) | undefined) {
-  describe = fn;
-}
-
-/** True once a signal arrived: reporters drop the failures of nodes that died with us. */
-export function isInterrupting() {
-  return interrupting;
-}
-
-export function installSignalHandlers(err: (s: string) => void) {
-  const handle = (signal: "SIGINT" | "SIGTERM") => {
-    if (interrupting) return;
-    interrupting = true;
-    const what = describe?.();
-    err(`\nflow: interrupted by ${signal}${what ? `; ${what}` : ""}\n`);
-    const code = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-    const all = [...cleanups].map((fn) =>
-      Promise.resolve()
-        .then(fn)
-        .catch(() => undefined),
-    );
-    // Cleanups are quick (kill workers, unlink the lock); never wait on a hung one.
-    const timer = setTimeout(() => process.exit(code), 2000);
-    void Promise.all(all).then(() => {
-      clearTimeout(timer);
-      process.exit(code);
-    });
+export function interruptSignal(err: (s: string) => void): Interrupts & { off: () => void } {
+  const controller = new AbortController();
+  const state = { signal: controller.signal, handled: false };
+  const handle = (name: "SIGINT" | "SIGTERM") => {
+    if (controller.signal.aborted) return;
+    controller.abort(name);
+    if (!state.handled) {
+      err(`\nflow: interrupted by ${name}\n`);
+      process.exit(INTERRUPT_EXIT[name]);
+    }
+    // clean-ups are quick (kill workers, unlink the lock); never wait on a hung one
+    setTimeout(() => process.exit(INTERRUPT_EXIT[name]), 3000).unref();
   };
-  process.on("SIGINT", () => handle("SIGINT"));
-  process.on("SIGTERM", () => handle("SIGTERM"));
+  const onInt = () => handle("SIGINT");
+  const onTerm = () => handle("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  return Object.assign(state, {
+    off: () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    },
+  });
 }

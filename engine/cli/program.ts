@@ -1,10 +1,9 @@
-// The one command-line parser (commander): every command's options come from its
-// CommandSpec; help is generated and lists the pipeline's own commands; unknown commands
-// and options get one line (with "did you mean"), and exit 2.
+// The one command-line parser (commander) for flow's own commands: every command's
+// options come from its CommandSpec; help is generated and lists the pipeline's own
+// commands; unknown commands and options get one line (with "did you mean"), and exit 2.
 import { Command, Option, InvalidArgumentError } from "commander";
-import type { CommandSpec, Values } from "./args.js";
-import { commonOptions } from "./args.js";
-import type { Io } from "./context.js";
+import { commonOptions, type CommandSpec, type Values } from "./options.js";
+import type { Io } from "./io.js";
 
 export interface ListedCommand {
   name: string;
@@ -43,7 +42,7 @@ export function buildProgram(
       .argument("[args...]")
       .exitOverride()
       .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (s, write) => write(s.replace(/^error: /, "flow: ")) });
-    for (const o of [...spec.options, ...(spec.name === "node-run" ? [] : commonOptions)]) {
+    for (const o of [...spec.options, ...(spec.noCommon ? [] : commonOptions)]) {
       const opt = new Option(o.flags, o.description);
       if (o.repeat || o.noDash) {
         opt.argParser((v: string, prev: unknown) => {

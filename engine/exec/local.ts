@@ -3,7 +3,7 @@
 // shell.ts, always as an argv array — never a shell string.
 import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { LOCALITY_MAX_INPUTS, type Executor, type Job, type JobResult } from "./types.js";
+import { LOCALITY_MAX_INPUTS, type Executor, type Execution, type ExecutionResult } from "./executor.js";
 import { runShell, ShellRunner } from "./shell.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -16,7 +16,7 @@ interface Worker {
 }
 
 /** A job's input paths, when it has few enough to take part in locality. */
-const jobPaths = (job: Job) => {
+const jobPaths = (job: Execution) => {
   const ps = Object.values(job.inputs).flat();
   return ps.length <= LOCALITY_MAX_INPUTS ? ps : [];
 };
@@ -35,19 +35,24 @@ export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 export class LocalExecutor implements Executor {
+  readonly where = "here";
   private idle: Worker[] = [];
   private all = new Set<Worker>();
   private starting: Promise<Worker>[] = [];
   /** every process forked, ready or not, so close() can end them at once */
   private procs = new Set<ChildProcess>();
   private closed = false;
-  private shell = new ShellRunner();
+  private shell: ShellRunner;
 
   /**
    * @param opts.unref workers that do not keep this process alive (a pool kept across
    *   in-process runs by a test process, which may end at any time; they exit with it)
+   * @param opts.workerNodeOptions, opts.shellNodeOptions extra Node options for the worker
+   *   and shell-helper processes (FLOW_WORKER_NODE_OPTIONS: a profiler, a heap limit)
    */
-  constructor(private readonly opts: { unref?: boolean } = {}) {}
+  constructor(private readonly opts: { unref?: boolean; workerNodeOptions?: string[]; shellNodeOptions?: string[] } = {}) {
+    this.shell = new ShellRunner(opts.shellNodeOptions ?? []);
+  }
 
   warm(n: number, modules: string[] = []) {
     if (this.closed) return;
@@ -75,7 +80,7 @@ export class LocalExecutor implements Executor {
    * read one of this job's inputs if there is one (see Locality in the scheduler) — a
    * starting one, or a new one.
    */
-  private async take(job: Job): Promise<Worker> {
+  private async take(job: Execution): Promise<Worker> {
     const live = () => {
       const paths = jobPaths(job);
       const near = this.idle.findIndex((w) => w.read && paths.some((p) => w.read!.has(p)));
@@ -96,7 +101,7 @@ export class LocalExecutor implements Executor {
   private spawn(): Promise<Worker> {
     return new Promise((res, rej) => {
       const proc = fork(WORKER, [], {
-        execArgv: ["--import", REGISTER, ...(process.env.FLOW_WORKER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
+        execArgv: ["--import", REGISTER, ...(this.opts.workerNodeOptions ?? [])],
         env: workerEnv(process.env),
         stdio: ["ignore", "inherit", "inherit", "ipc"],
         serialization: "advanced",
@@ -126,13 +131,13 @@ export class LocalExecutor implements Executor {
     });
   }
 
-  async execute(job: Job, log: (line: string) => void): Promise<JobResult> {
-    if ("argv" in job.run) return runShell(job, log, this.shell);
+  async execute(job: Execution, onLine?: (line: string) => void): Promise<ExecutionResult> {
+    if ("argv" in job.run) return runShell(job, this.shell, onLine);
     const w = await this.take(job);
     w.read = new Set(jobPaths(job));
-    return new Promise<JobResult>((res) => {
-      const onMsg = (m: { type: string; line?: string; result?: JobResult }) => {
-        if (m.type === "log") log(m.line!);
+    return new Promise<ExecutionResult>((res) => {
+      const onMsg = (m: { type: string; line?: string; result?: ExecutionResult }) => {
+        if (m.type === "log") onLine?.(m.line!);
         else if (m.type === "done") {
           cleanup();
           // After a failure the worker is not reused: an HDF5 error leaves identifiers
@@ -144,7 +149,7 @@ export class LocalExecutor implements Executor {
       };
       const onExit = (code: number | null, signal: string | null) => {
         cleanup();
-        res({ ok: false, reason: "crashed", message: `worker process died (${signal ? `signal ${signal}` : `exit code ${code}`})` });
+        res({ ok: false, reason: "crashed", message: `worker process died (${signal ? `signal ${signal}` : `exit code ${code}`})`, output: "" });
       };
       const cleanup = () => {
         w.proc.off("message", onMsg);

@@ -1,12 +1,14 @@
 // The helper process that starts shell tasks for the head (see shell.ts for why). It
-// runs each requested argv, collects its merged output, samples its /proc usage, and
-// answers with the exit. It holds no state of the run: if it dies, the head fails the
-// jobs it had and starts another.
+// runs each requested argv, keeps the tail of its merged output (bounded: a task that
+// prints 600 MB holds 64 kB here), forwards complete lines when the head follows live,
+// samples its /proc usage, and answers with the exit. It holds no state of the run: if
+// it dies, the head fails the jobs it had and starts another.
 import { spawn, type ChildProcess } from "node:child_process";
-import type { Usage } from "./types.js";
+import type { Usage } from "../model/usage.js";
 import { sample, type ProcSample } from "./proc-usage.js";
+import { LiveLines, OutputTail } from "./output-tail.js";
 
-export type ShellRequest = { type: "run"; id: number; argv: string[]; cwd: string } | { type: "close" };
+export type ShellRequest = { type: "run"; id: number; argv: string[]; cwd: string; live?: boolean } | { type: "close" };
 export interface ShellExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -14,17 +16,24 @@ export interface ShellExit {
   startError?: { code?: string; message: string };
   /** set (by the head) when this helper died with the job: why */
   lost?: string;
+  /** the tail of what it printed */
   output: string;
   usage: Usage;
 }
-export interface ShellReply {
-  id: number;
-  exit: ShellExit;
-}
+export type ShellReply = { type: "exit"; id: number; exit: ShellExit } | { type: "line"; id: number; line: string };
 
 const running = new Set<ChildProcess>();
 
-function runOne(argv: string[], cwd: string): Promise<ShellExit> {
+const send = (m: ShellReply, done: () => void = () => {}) => {
+  if (!process.connected) return done();
+  try {
+    process.send!(m, () => done());
+  } catch {
+    done();
+  }
+};
+
+function runOne(id: number, argv: string[], cwd: string, follow: boolean): Promise<ShellExit> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv;
     let child: ChildProcess;
@@ -36,9 +45,14 @@ function runOne(argv: string[], cwd: string): Promise<ShellExit> {
       return resolve({ code: null, signal: null, startError: { code: err.code, message: err.message }, output: "", usage: {} });
     }
     running.add(child);
-    const chunks: Buffer[] = [];
-    child.stdout!.on("data", (b: Buffer) => chunks.push(b));
-    child.stderr!.on("data", (b: Buffer) => chunks.push(b));
+    const tail = new OutputTail();
+    const live = follow ? new LiveLines((line, done) => send({ type: "line", id, line }, done)) : undefined;
+    const take = (b: Buffer) => {
+      const lines = tail.push(b.toString("utf8"));
+      live?.push(lines);
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
     // Sampled every 100 ms while it runs: its last sample and its highest peak (a task
     // that ends within one interval has none; its usage stays unknown).
     let last: ProcSample = {};
@@ -60,7 +74,7 @@ function runOne(argv: string[], cwd: string): Promise<ShellExit> {
         code,
         signal,
         startError,
-        output: Buffer.concat(chunks).toString("utf8"),
+        output: tail.text(),
         usage: {
           lane: "shell",
           cpuMs: last.cpuMs,
@@ -87,14 +101,7 @@ process.on("message", (m: ShellRequest) => {
     endTasks();
     process.exit(0);
   }
-  void runOne(m.argv, m.cwd).then((exit) => {
-    if (!process.connected) return;
-    try {
-      process.send!({ id: m.id, exit } satisfies ShellReply);
-    } catch {
-      /* the head is gone */
-    }
-  });
+  void runOne(m.id, m.argv, m.cwd, !!m.live).then((exit) => send({ type: "exit", id: m.id, exit }));
 });
 // The head died (kill -9): nobody will collect these tasks' results.
 process.on("disconnect", () => {

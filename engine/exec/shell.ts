@@ -5,15 +5,15 @@
 // fork+exec copies the page tables of the process that spawns, and runs in its main
 // thread. From the head (~140 MB at 2 000 nodes) a spawn took 10–13 ms of its only
 // thread; from the helper (~50 MB) it takes ~7 ms and overlaps with the head's own
-// bookkeeping (bench/README.md, "trivial nodes").
+// bookkeeping.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Job, JobResult } from "./types.js";
+import type { Execution, ExecutionResult } from "./executor.js";
 import { FlowError } from "../errors.js";
 import type { ShellExit, ShellRequest, ShellReply } from "./shell-process.js";
 
 /** `${in.name}`, `${out.name}` and `${param}` in argv; each element stays one argument. */
-export function expandArgv(job: Job): string[] {
+export function expandArgv(job: Execution): string[] {
   if (!("argv" in job.run)) throw new Error("not a shell job");
   const out: string[] = [];
   for (const el of job.run.argv) {
@@ -46,21 +46,23 @@ const REGISTER = fileURLToPath(new URL("../runtime/register.mjs", import.meta.ur
 /** The head's side of the helper: started on the first shell job, restarted if it dies. */
 export class ShellRunner {
   private proc: ChildProcess | undefined;
-  /** job id → the helper it was sent to and who waits for it */
-  private pending = new Map<number, { proc: ChildProcess; done: (r: ShellExit) => void }>();
+  /** job id → the helper it was sent to, who waits for it, and who follows its lines */
+  private pending = new Map<number, { proc: ChildProcess; done: (r: ShellExit) => void; onLine?: (line: string) => void }>();
   private next = 0;
   private closed = false;
 
+  constructor(private readonly nodeOptions: string[] = []) {}
+
   private helper(): ChildProcess {
     if (this.proc && this.proc.connected) return this.proc;
-    const extra = process.env.FLOW_SHELL_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
     const proc = fork(HELPER, [], {
-      execArgv: ["--import", REGISTER, ...extra],
+      execArgv: ["--import", REGISTER, ...this.nodeOptions],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });
     proc.on("message", (m: ShellReply) => {
       const p = this.pending.get(m.id);
+      if (m.type === "line") return p?.onLine?.(m.line);
       this.pending.delete(m.id);
       p?.done(m.exit);
     });
@@ -72,8 +74,6 @@ export class ShellRunner {
       // Every job it had is lost with it: each fails, none hangs. (Only its own: a job
       // may already have gone to the next helper, started once this one disconnected.)
       const why = `the process that starts shell tasks died (${signal ? `signal ${signal}` : `exit code ${code}`})`;
-      // (Ctrl-C can reach it while it starts, before it ignores SIGINT: its signal is
-      // passed on, so the node is reported with the interrupted run, as a task would be.)
       for (const [id, p] of this.pending) {
         if (p.proc !== proc) continue;
         this.pending.delete(id);
@@ -84,13 +84,13 @@ export class ShellRunner {
     return proc;
   }
 
-  run(argv: string[], cwd: string): Promise<ShellExit> {
+  run(argv: string[], cwd: string, onLine?: (line: string) => void): Promise<ShellExit> {
     if (this.closed) return Promise.resolve({ code: null, signal: null, lost: "the run is closing", output: "", usage: {} });
     const id = this.next++;
     const proc = this.helper();
     return new Promise((resolve) => {
-      this.pending.set(id, { proc, done: resolve });
-      const req: ShellRequest = { type: "run", id, argv, cwd };
+      this.pending.set(id, { proc, done: resolve, onLine });
+      const req: ShellRequest = { type: "run", id, argv, cwd, live: !!onLine };
       try {
         proc.send(req);
       } catch {
@@ -115,25 +115,25 @@ export class ShellRunner {
   }
 }
 
-export async function runShell(job: Job, log: (line: string) => void, runner: ShellRunner): Promise<JobResult> {
+/** Signals an interrupt sends (Ctrl-C reaches the whole process group): a task killed by one is reported as interrupted, not failed. */
+const INTERRUPTS = new Set(["SIGINT", "SIGTERM", "SIGHUP"]);
+
+export async function runShell(job: Execution, runner: ShellRunner, onLine?: (line: string) => void): Promise<ExecutionResult> {
   let argv: string[];
   try {
     argv = expandArgv(job);
   } catch (e) {
-    return { ok: false, reason: "task-failed", message: (e as Error).message };
+    return { ok: false, reason: "task-failed", message: (e as Error).message, output: "" };
   }
   const cmd = argv[0]!;
-  const r = await runner.run(argv, job.root);
-  for (const line of r.output.split("\n")) if (line) log(line);
-  if (r.code === 0 && !r.startError && !r.lost) return { ok: true, usage: r.usage };
-  // Ctrl-C or a SIGTERM to the process group reaches the task (or the helper) and flow
-  // at once; give flow's own handler the moment it needs, so the node is reported as
-  // interrupted with the run, not as a failure of its own.
-  if (r.signal === "SIGINT" || r.signal === "SIGTERM" || r.signal === "SIGHUP") await new Promise((res) => setTimeout(res, 300));
-  if (r.lost) return { ok: false, reason: "crashed", message: `${cmd}: ${r.lost}` };
+  const r = await runner.run(argv, job.root, job.live ? onLine : undefined);
+  const output = r.output;
+  if (r.code === 0 && !r.startError && !r.lost) return { ok: true, usage: r.usage, output };
+  if (r.lost) return { ok: false, reason: r.signal && INTERRUPTS.has(r.signal) ? "interrupted" : "crashed", message: `${cmd}: ${r.lost}`, output };
   if (r.startError)
-    return { ok: false, reason: "task-failed", message: `${cmd} failed (could not start: ${r.startError.code ?? r.startError.message})` };
-  const tail = r.output.trim().split("\n").slice(-5).join("\n");
+    return { ok: false, reason: "task-failed", message: `${cmd} failed (could not start: ${r.startError.code ?? r.startError.message})`, output };
+  const tail = output.trim().split("\n").slice(-5).join("\n");
   const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
-  return { ok: false, reason: "task-failed", message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage: r.usage };
+  const reason = r.signal && INTERRUPTS.has(r.signal) ? "interrupted" : "task-failed";
+  return { ok: false, reason, message: `${cmd} failed (${why})${tail ? `: ${tail}` : ""}`, usage: r.usage, output };
 }

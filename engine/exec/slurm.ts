@@ -1,38 +1,40 @@
 // The SLURM executor: ready nodes become batch jobs (`sbatch`) running `flow node-run`,
-// which stores the results in the shared cache. At scale (10⁴ nodes; SLURM's default
-// MaxJobCount is 10 000 and schedulers rate-limit submissions):
+// which runs each node as the local executor would and stores its results in the shared
+// cache. At scale (10⁴ nodes; SLURM's default MaxJobCount is 10 000 and schedulers
+// rate-limit submissions):
 //   * nodes of one task are submitted together: up to the task's `resources.group_size`
 //     nodes per job (default 1), run one after the other by one `flow node-run`;
 //   * at most `--slurm-max-jobs` jobs are in flight;
 //   * one `squeue` call per poll covers every job in flight; `scontrol show job` is asked
 //     once per job, when it leaves the queue (sacct needs accounting, which clusters may
-//     not have).
+//     not have). A failed squeue is asked again (slurm-queue.ts).
 // Every job writes `.flow/slurm/<jobname>.keys`, the node keys it runs, so a new head
 // adopts a job still queued or running instead of submitting its nodes twice; a job
 // that finished while no head was watching has its results in the cache, which the
-// planner finds before submitting. Each node's own outcome is in `<key>.result`.
-import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync } from "node:fs";
+// planner finds before submitting. Each node's own outcome — with its provenance record,
+// which the head appends (cross-host appends are not safe on NFS) — is `<key>.result`,
+// written by temp + rename.
+import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import type { Executor, Job, JobResult, Usage } from "./types.js";
-
-// execa (~110 modules, ~0.35 s through the TypeScript loader) is loaded on the first
-// SLURM call, not by every `flow` process that imports the executors.
-async function slurmCall(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
-  const { execa } = await import("execa");
-  const r = await execa(file, args, { reject: false, env });
-  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-}
+import type { Executor, Execution, ExecutionResult } from "./executor.js";
+import type { Usage } from "../model/usage.js";
+import type { ProvenanceRecord } from "../records/provenance.js";
+import { listDir, readJsonRecord, warnOnStderr, type Warn } from "../host/records.js";
+import { taskOf } from "../model/graph-node.js";
+import { activeJobs, finalState, slurmCall } from "./slurm-queue.js";
 
 const FLOW_BIN = fileURLToPath(new URL("../../bin/flow.js", import.meta.url));
-const ACTIVE = new Set(["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"]);
 
 /** What `flow node-run --job FILE` reads: one node to run, checked against its key. */
 export interface NodeJobSpec {
   pipeline: string;
+  /** the --set values and the params file of the head's run: the job resolves the same params */
   sets: Record<string, string>;
+  paramsFile?: string;
   cacheDir?: string;
+  link?: string;
   node: string;
   key: string;
   /** the head's run id, for the node's provenance */
@@ -40,14 +42,22 @@ export interface NodeJobSpec {
 }
 
 /** What node-run leaves for the head, per node: `<key>.result`. */
-export type NodeResultFile = ({ ok: true } | { ok: false; error: string }) & { usage?: Usage };
+export interface NodeJobResult {
+  ok: boolean;
+  error?: string;
+  reason?: string;
+  usage?: Usage;
+  provenance?: ProvenanceRecord;
+}
 
 export interface SlurmOptions {
   root: string;
   pipeline: string;
   sets: Record<string, string>;
+  paramsFile?: string;
   cacheDir?: string;
   cacheUrl?: string;
+  link?: string;
   partition?: string;
   /** extra sbatch options, e.g. "--mem=8G" */
   opts: string[];
@@ -56,6 +66,7 @@ export interface SlurmOptions {
   maxJobs: number;
   /** how long a group waits for more nodes of its task before it is submitted */
   gatherMs?: number;
+  warn?: Warn;
 }
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -67,9 +78,9 @@ export function jobName(keys: string[]): string {
 }
 
 interface Member {
-  job: Job;
-  log: (line: string) => void;
-  done: (r: JobResult) => void;
+  job: Execution;
+  onLine?: (line: string) => void;
+  done: (r: ExecutionResult) => void;
 }
 interface Tracked {
   id: string;
@@ -79,7 +90,7 @@ interface Tracked {
 }
 
 export class SlurmExecutor implements Executor {
-  readonly storesOwnResults = true;
+  readonly where = "cluster";
   private readonly dir: string;
   /** nodes waiting to be grouped, by task */
   private readonly pending = new Map<string, { members: Member[]; timer?: NodeJS.Timeout }>();
@@ -92,6 +103,8 @@ export class SlurmExecutor implements Executor {
   private poller?: NodeJS.Timeout;
   private polling = false;
   private closed = false;
+  /** consecutive polls that could not reach SLURM (warned once per streak) */
+  private unreachable = 0;
   /** how many sbatch and squeue calls were made (for the summary and tests) */
   readonly calls = { sbatch: 0, squeue: 0 };
 
@@ -104,9 +117,9 @@ export class SlurmExecutor implements Executor {
     return this.o.maxJobs * groupSizes.reduce((a, b) => Math.max(a, b), 1); // no spread: 10⁵ nodes
   }
 
-  execute(job: Job, log: (line: string) => void): Promise<JobResult> {
+  execute(job: Execution, onLine?: (line: string) => void): Promise<ExecutionResult> {
     return new Promise((done) => {
-      void this.admit({ job, log, done });
+      void this.admit({ job, onLine, done });
     });
   }
 
@@ -115,7 +128,7 @@ export class SlurmExecutor implements Executor {
     this.adoptable ??= this.findAdoptable(); // one squeue, shared by every node of the run
     const old = (await this.adoptable).get(m.job.key);
     if (old) {
-      m.log(`adopting SLURM job ${old.id} (${old.name})`);
+      m.onLine?.(`adopting SLURM job ${old.id} (${old.name})`);
       const t = this.inFlight.get(old.id) ?? { id: old.id, name: old.name, logFile: this.logFile(old.name, old.keys), members: [] };
       t.members.push(m);
       this.inFlight.set(old.id, t);
@@ -123,7 +136,7 @@ export class SlurmExecutor implements Executor {
       return;
     }
     const size = Math.max(1, m.job.resources?.group_size ?? 1);
-    const task = m.job.node.replace(/\[.*$/, "");
+    const task = taskOf(m.job.node);
     const p = this.pending.get(task) ?? { members: [] };
     this.pending.set(task, p);
     p.members.push(m);
@@ -153,17 +166,14 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  private async submit(members: Member[]) {
-    const keys = members.map((m) => m.job.key);
-    const name = jobName(keys);
-    const logFile = this.logFile(name, keys);
-    // an outcome left by an earlier attempt must not stand for this one
-    for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
-    const specs = members.map((m) => {
+  private writeSpecs(members: Member[]): string[] {
+    return members.map((m) => {
       const spec: NodeJobSpec = {
         pipeline: this.o.pipeline,
         sets: this.o.sets,
+        paramsFile: this.o.paramsFile,
         cacheDir: this.o.cacheDir,
+        link: this.o.link,
         node: m.job.node,
         key: m.job.key,
         run: m.job.runId,
@@ -172,6 +182,15 @@ export class SlurmExecutor implements Executor {
       writeFileSync(file, JSON.stringify(spec));
       return file;
     });
+  }
+
+  private async submit(members: Member[]) {
+    const keys = members.map((m) => m.job.key);
+    const name = jobName(keys);
+    const logFile = this.logFile(name, keys);
+    // an outcome left by an earlier attempt must not stand for this one
+    for (const k of keys) rmSync(join(this.dir, `${k}.result`), { force: true });
+    const specs = this.writeSpecs(members);
     writeFileSync(join(this.dir, `${name}.keys`), keys.join("\n") + "\n");
     // The script holds only flow's own paths: every parameter value stays in the JSON.
     const script = join(this.dir, `${name}.sh`);
@@ -197,11 +216,11 @@ export class SlurmExecutor implements Executor {
     const env = this.o.cacheUrl ? { ...process.env, FLOW_CACHE_URL: this.o.cacheUrl } : process.env;
     const sb = await slurmCall("sbatch", argv, env);
     if (sb.exitCode !== 0) {
-      for (const m of members) m.done({ ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}` });
+      for (const m of members) m.done({ ok: false, reason: "task-failed", message: `sbatch failed: ${(sb.stderr || sb.stdout).trim()}`, output: "" });
       return;
     }
     const id = sb.stdout.trim().split(";")[0]!;
-    for (const m of members) m.log(`submitted SLURM job ${id}${members.length > 1 ? ` (${members.length} nodes)` : ""}`);
+    for (const m of members) m.onLine?.(`submitted SLURM job ${id}${members.length > 1 ? ` (${members.length} nodes)` : ""}`);
     this.inFlight.set(id, { id, name, logFile, members });
     this.startPolling();
   }
@@ -214,19 +233,19 @@ export class SlurmExecutor implements Executor {
   /** Jobs of an earlier head that are still queued or running, by the node keys they run. */
   private async findAdoptable(): Promise<Map<string, { id: string; name: string; keys: string[] }>> {
     const out = new Map<string, { id: string; name: string; keys: string[] }>();
-    let files: string[] = [];
-    try {
-      files = readdirSync(this.dir).filter((f) => f.endsWith(".keys"));
-    } catch {
-      return out;
-    }
+    const files = listDir(this.dir).filter((f) => f.endsWith(".keys"));
     if (files.length === 0) return out;
     this.calls.squeue++;
     const q = await slurmCall("squeue", ["-h", "-o", "%i %j %T"]);
     if (q.exitCode !== 0) return out;
     for (const line of q.stdout.trim().split("\n")) {
       const [id, name, state] = line.trim().split(/\s+/);
-      if (!id || !name?.startsWith("flow-") || !ACTIVE.has(state ?? "")) continue;
+      if (
+        !id ||
+        !name?.startsWith("flow-") ||
+        !["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"].includes(state ?? "")
+      )
+        continue;
       const keysFile = join(this.dir, `${name}.keys`);
       if (!existsSync(keysFile)) continue;
       const keys = readFileSync(keysFile, "utf8").split("\n").filter(Boolean);
@@ -240,23 +259,21 @@ export class SlurmExecutor implements Executor {
     this.poller = setInterval(() => void this.poll(), this.o.pollMs ?? 1000);
   }
 
-  /** One squeue call for every job in flight; jobs that left the queue are settled. */
+  /** One squeue call for every job in flight; jobs that left the queue are settled; an unanswered squeue is asked again. */
   private async poll() {
     if (this.polling || this.inFlight.size === 0) return;
     this.polling = true;
     try {
       const ids = [...this.inFlight.keys()];
       this.calls.squeue++;
-      const q = await slurmCall("squeue", ["-h", "-j", ids.join(","), "-o", "%i %T"]);
-      // squeue fails when none of the ids is known any more: then every job has left
-      const active = new Set<string>();
-      if (q.exitCode === 0) {
-        for (const line of q.stdout.trim().split("\n")) {
-          const [id, state] = line.trim().split(/\s+/);
-          if (id && ACTIVE.has(state ?? "")) active.add(id);
-        }
+      const q = await activeJobs(ids);
+      if (!q.ok) {
+        if (this.unreachable++ === 0)
+          (this.o.warn ?? warnOnStderr)(`squeue failed (${q.why}); asking again every ${(this.o.pollMs ?? 1000) / 1000} s`);
+        return;
       }
-      for (const id of ids) if (!active.has(id)) await this.settle(this.inFlight.get(id)!);
+      this.unreachable = 0;
+      for (const id of ids) if (!q.active.has(id)) await this.settle(this.inFlight.get(id)!);
     } finally {
       this.polling = false;
       if (this.inFlight.size === 0 && this.poller) {
@@ -269,31 +286,32 @@ export class SlurmExecutor implements Executor {
 
   private async settle(t: Tracked) {
     this.inFlight.delete(t.id);
-    const sc = await slurmCall("scontrol", ["show", "job", t.id]);
-    const final = /JobState=(\w+)/.exec(sc.stdout)?.[1] ?? "UNKNOWN";
-    const exit = /ExitCode=(\d+:\d+)/.exec(sc.stdout)?.[1];
+    const { state, exit } = await finalState(t.id);
     const tail = () => (existsSync(t.logFile) ? readFileSync(t.logFile, "utf8").trim().split("\n").slice(-8).join("\n") : "(no log)");
     for (const m of t.members) {
-      // Each node's own outcome, as node-run wrote it; without one, the job's.
-      const resultFile = join(this.dir, `${m.job.key}.result`);
-      let own: NodeResultFile | undefined;
-      try {
-        own = JSON.parse(readFileSync(resultFile, "utf8"));
-      } catch {
-        /* not run, or no result */
-      }
+      // Each node's own outcome, as node-run wrote it (checked against its schema); without one, the job's.
+      const own = readJsonRecord<NodeJobResult>(join(this.dir, `${m.job.key}.result`), "slurm-result", this.o.warn);
       const usage: Usage = { ...own?.usage, lane: `slurm ${t.id}`, jobId: t.id };
-      if (own?.ok) m.done({ ok: true, usage });
-      else if (own) m.done({ ok: false, reason: "task-failed", message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})`, usage });
-      // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
-      // scheduler checks the cache for its results either way.
-      else if (final === "COMPLETED" || final === "UNKNOWN") m.done({ ok: true, usage });
-      else
+      if (own?.ok) m.done({ ok: true, usage, output: "", provenance: own.provenance });
+      else if (own)
         m.done({
           ok: false,
           reason: "task-failed",
-          message: `SLURM job ${t.id} ${final}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}`,
+          message: `${own.error} (SLURM job ${t.id}; log ${t.logFile})`,
           usage,
+          output: "",
+          provenance: own.provenance,
+        });
+      // A job purged from slurmctld's memory (UNKNOWN) may still have succeeded: the
+      // lifecycle checks the cache for its results either way.
+      else if (state === "COMPLETED" || state === "UNKNOWN") m.done({ ok: true, usage, output: "" });
+      else
+        m.done({
+          ok: false,
+          reason: "job-lost",
+          message: `SLURM job ${t.id} ${state}${exit ? ` (exit ${exit})` : ""}; log ${t.logFile}:\n${tail()}`,
+          usage,
+          output: "",
         });
     }
   }

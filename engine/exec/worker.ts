@@ -1,34 +1,39 @@
 // A worker process: runs TypeScript task modules on request from the pool, one at a
-// time. A crash or OOM here fails the node it was running, never the whole run.
+// time. A crash or OOM here fails the node it was running, never the whole run. What the
+// task prints is bounded here (exec/output-tail.ts) and sent with the result; with
+// `live`, its lines also go to the head as they come.
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { TaskError, declarationMismatch, type TaskModule } from "../task.js";
+import { TaskError, type TaskModule } from "../api/task.js";
+import { declarationMismatch, declaredParams } from "../api/declaration.js";
 import { FLOW_VERSION } from "../version.js";
-import type { Job, Usage } from "./types.js";
+import type { Execution } from "./executor.js";
+import type { Usage } from "../model/usage.js";
 import { between, resetPeak, sample } from "./proc-usage.js";
+import { LiveLines, OutputTail } from "./output-tail.js";
 
-type Msg = { type: "run"; job: Job } | { type: "preload"; modules: string[] };
+type Msg = { type: "run"; job: Execution } | { type: "preload"; modules: string[] };
 
 /** Sends to the head; once the head is gone there is no one to tell, and nothing to print. */
-const send = (m: unknown) =>
-  new Promise<void>((res) => {
-    if (!process.connected) return res();
-    try {
-      process.send!(m, () => res());
-    } catch {
-      res();
-    }
-  });
+const send = (m: unknown, done: () => void = () => {}) => {
+  if (!process.connected) return done();
+  try {
+    process.send!(m, () => done());
+  } catch {
+    done();
+  }
+};
+const sent = (m: unknown) => new Promise<void>((res) => send(m, res));
 
-// What a task prints (console.log, process.stdout.write) is its output: it goes to the
-// head over the same channel as the result, so no line can arrive after "done".
-let partial = "";
+// What a task prints (console.log, process.stdout.write) is its output: kept (bounded)
+// for the result, and — when the head follows live — sent over the same channel as the
+// result, so no line can arrive after "done".
+let tail = new OutputTail();
+let live: LiveLines | undefined;
 const capture = (stream: NodeJS.WriteStream) => {
   stream.write = ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
-    partial += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    const lines = partial.split("\n");
-    partial = lines.pop()!;
-    for (const line of lines) void send({ type: "log", line });
+    const lines = tail.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    live?.push(lines);
     const done = typeof enc === "function" ? enc : cb;
     if (typeof done === "function") (done as () => void)();
     return true;
@@ -36,15 +41,34 @@ const capture = (stream: NodeJS.WriteStream) => {
 };
 capture(process.stdout);
 capture(process.stderr);
-const flushPartial = async () => {
-  if (partial) await send({ type: "log", line: partial });
-  partial = "";
-};
 
 // Ctrl-C reaches the whole process group: the head decides what happens (it kills its
 // workers), so a worker never dies half-way on its own and reports a false failure.
 process.on("SIGINT", () => {});
 process.on("SIGTERM", () => {});
+
+async function runJob(job: Execution): Promise<void> {
+  if (!("module" in job.run)) throw new Error("worker got a shell job");
+  const mod = await import(pathToFileURL(resolve(job.root, job.run.module)).href);
+  const task: TaskModule = mod.default ?? mod;
+  if (typeof task.run !== "function") throw new Error(`${job.run.module} has no default export with run()`);
+  const wrong = declarationMismatch(task.declared, job);
+  if (wrong) throw new TaskError(`${job.run.module} does not match pipeline.yaml: ${wrong}`);
+  await task.run({
+    node: job.node,
+    key: job.key,
+    params: declaredParams(task.declared, job.params),
+    inputs: job.inputs,
+    inputHashes: job.inputHashes,
+    outputs: job.outputs,
+    root: job.root,
+    flowVersion: FLOW_VERSION,
+    log: (message) => {
+      const lines = tail.line(message);
+      live?.push(lines);
+    },
+  });
+}
 
 process.on("message", async (m: Msg) => {
   if (m.type === "preload") {
@@ -54,32 +78,17 @@ process.on("message", async (m: Msg) => {
   }
   if (m.type !== "run") return;
   const { job } = m;
+  tail = new OutputTail();
+  live = job.live ? new LiveLines((line, done) => send({ type: "log", line }, done)) : undefined;
   resetPeak();
   const before = sample("self");
   const usage = (): Usage => ({ ...between(before, sample("self")), lane: `worker ${process.pid}` });
   try {
-    if (!("module" in job.run)) throw new Error("worker got a shell job");
-    const mod = await import(pathToFileURL(resolve(job.root, job.run.module)).href);
-    const task: TaskModule = mod.default ?? mod;
-    if (typeof task.run !== "function") throw new Error(`${job.run.module} has no default export with run()`);
-    const wrong = declarationMismatch(task.declared, job);
-    if (wrong) throw new TaskError(`${job.run.module} does not match pipeline.yaml: ${wrong}`);
-    await task.run({
-      node: job.node,
-      key: job.key,
-      params: job.params,
-      inputs: job.inputs,
-      outputs: job.outputs,
-      root: job.root,
-      flowVersion: FLOW_VERSION,
-      log: (message) => void send({ type: "log", line: message }),
-    });
-    await flushPartial();
-    await send({ type: "done", result: { ok: true, usage: usage() } });
+    await runJob(job);
+    await sent({ type: "done", result: { ok: true, usage: usage(), output: tail.text() } });
   } catch (e) {
     const err = e as Error & { expected?: boolean };
-    await flushPartial();
-    await send({
+    await sent({
       type: "done",
       result: {
         ok: false,
@@ -87,10 +96,11 @@ process.on("message", async (m: Msg) => {
         message: err?.message ?? String(e),
         detail: err?.expected ? undefined : err?.stack,
         usage: usage(),
+        output: tail.text(),
       },
     });
   }
 });
 // The head process died (kill -9, OOM): stop, rather than finish a job nobody will collect.
 process.on("disconnect", () => process.exit(0));
-void send({ type: "ready" });
+void sent({ type: "ready" });

@@ -5,8 +5,10 @@
 // ctime, inode, taken after the file got its name — so a file rewritten, replaced,
 // touched or copied elsewhere no longer matches its note and is hashed as before.
 // Notes live in `.flow-digests.jsonl` in the file's folder, one JSON line per file.
-import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { appendLine } from "../host/temp.js";
+import { readJsonLines, type Warn } from "../host/records.js";
 
 export const DIGEST_NOTES = ".flow-digests.jsonl";
 
@@ -32,33 +34,16 @@ export function noteDigest(path: string, sha256: string, hashedAs?: Stats): bool
   const st = statSync(path);
   if (hashedAs && (hashedAs.size !== st.size || hashedAs.mtimeMs !== st.mtimeMs || hashedAs.ino !== st.ino)) return false;
   const note: Note = { name: basename(path), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256 };
-  const file = join(dirname(path), DIGEST_NOTES);
-  // after a torn last line (a writer killed mid-append) start a line of our own
-  appendFileSync(file, (endsMidLine(file) ? "\n" : "") + JSON.stringify(note) + "\n");
+  // after a torn last line (a writer killed mid-append) appendLine starts a line of its own
+  appendLine(join(dirname(path), DIGEST_NOTES), JSON.stringify(note));
   return true;
-}
-
-function endsMidLine(file: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Reads the notes of each folder once (again if its notes file changed). */
 export class DigestNotes {
   private folders = new Map<string, { stamp: string; notes: Map<string, Note> }>();
+
+  constructor(private readonly warn?: Warn) {}
 
   /** The noted sha256 of the file, if a note matches its stat exactly. */
   lookup(path: string, st: Stats): string | undefined {
@@ -80,28 +65,8 @@ export class DigestNotes {
     const known = this.folders.get(dir);
     if (known?.stamp === stamp) return known.notes;
     const notes = new Map<string, Note>();
-    let text = "";
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      /* unreadable: no notes */
-    }
-    for (const line of text.split("\n")) {
-      if (!line) continue;
-      try {
-        const n = JSON.parse(line) as Note;
-        // a malformed line is no note; a later line for the same name wins
-        if (
-          typeof n.name === "string" &&
-          typeof n.sha256 === "string" &&
-          SHA256.test(n.sha256) &&
-          [n.size, n.mtimeMs, n.ctimeMs, n.ino].every(Number.isFinite)
-        )
-          notes.set(n.name, n);
-      } catch {
-        /* a torn last line (a writer killed mid-append): ignored */
-      }
-    }
+    // a malformed line is no note (checked against its schema); a later line for the same name wins
+    for (const n of readJsonLines<Note>(file, "digest-note", this.warn)) notes.set(n.name, n);
     this.folders.set(dir, { stamp, notes });
     return notes;
   }

@@ -1,32 +1,22 @@
 // sha256 of large files in threads of the head's own process. A cold run must hash every
-// input once (58 NWB files of 1–3 GB at the real scale, ~0.8 s a GB): on the head's main
-// thread that was one file at a time, interleaved with everything else the head does, and
-// the first nodes of every session waited on it while cores were idle. A thread reads and
-// hashes a whole file with no round trip to the event loop; two run at once.
+// input once (58 NWB files of 1–3 GB at the real scale, ~0.8 s a GB), and every large
+// output it stores or restores: on the head's main thread that was one file at a time,
+// and everything else the head does — handing out work — waited. A thread reads and
+// hashes a whole file (copying it on the way, for a verified restore) with no round trip
+// to the event loop; two run at once.
 import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { countRead } from "./sha256.js";
 
-/** Runs in each thread: plain CommonJS, so it needs no TypeScript loader. */
+const LOOP = fileURLToPath(new URL("./sha256-loop.cjs", import.meta.url));
+
+/** Runs in each thread: plain CommonJS, the same loop as the main thread's. */
 const THREAD_SOURCE = `
-const { parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
-const { openSync, readSync, closeSync } = require("node:fs");
-const buf = Buffer.allocUnsafe(${4 << 20});
-parentPort.on("message", ({ id, path }) => {
+const { parentPort, workerData } = require("node:worker_threads");
+const { hashFile } = require(workerData.loop);
+parentPort.on("message", ({ id, path, dest }) => {
   try {
-    const h = createHash("sha256");
-    const fd = openSync(path, "r");
-    let bytes = 0;
-    try {
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        h.update(buf.subarray(0, n));
-        bytes += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    parentPort.postMessage({ id, hash: h.digest("hex"), bytes });
+    parentPort.postMessage({ id, ...hashFile(path, dest) });
   } catch (e) {
     parentPort.postMessage({ id, error: e && e.message ? e.message : String(e) });
   }
@@ -41,7 +31,7 @@ interface Pending {
 export class HashThreads {
   private idle: Worker[] = [];
   private all: Worker[] = [];
-  private waiting: { path: string; p: Pending }[] = [];
+  private waiting: { path: string; dest?: string; p: Pending }[] = [];
   private pending = new Map<number, { worker: Worker; p: Pending }>();
   private nextId = 0;
 
@@ -49,8 +39,27 @@ export class HashThreads {
 
   /** The file's sha256 and how many bytes were read; rejects if it cannot be read. */
   hash(path: string): Promise<{ hash: string; bytes: number }> {
+    return this.submit(path);
+  }
+
+  /** Copies `path` to `dest` (mode 0644) and gives the sha256 of the bytes copied. */
+  copy(path: string, dest: string): Promise<{ hash: string; bytes: number }> {
+    return this.submit(path, dest);
+  }
+
+  private submit(path: string, dest?: string): Promise<{ hash: string; bytes: number }> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ path, p: { resolve, reject } });
+      this.waiting.push({
+        path,
+        dest,
+        p: {
+          resolve: (r) => {
+            countRead(r.bytes);
+            resolve(r);
+          },
+          reject,
+        },
+      });
       this.dispatch();
     });
   }
@@ -60,16 +69,16 @@ export class HashThreads {
       let w = this.idle.pop();
       if (!w && this.all.length < this.size) w = this.spawn();
       if (!w) return;
-      const { path, p } = this.waiting.shift()!;
+      const { path, dest, p } = this.waiting.shift()!;
       const id = this.nextId++;
       this.pending.set(id, { worker: w, p });
       w.ref(); // a hash in flight keeps the process alive; an idle thread does not
-      w.postMessage({ id, path });
+      w.postMessage({ id, path, dest });
     }
   }
 
   private spawn(): Worker {
-    const w = new Worker(THREAD_SOURCE, { eval: true });
+    const w = new Worker(THREAD_SOURCE, { eval: true, workerData: { loop: LOOP } });
     w.on("message", (m: { id: number; hash?: string; bytes?: number; error?: string }) => {
       const job = this.pending.get(m.id);
       if (!job) return;

@@ -1,4 +1,4 @@
-// Reads pipeline.yaml so that every later error can name the file, the line and the
+// Reads pipeline.yaml (or params.yaml) so that every later error can name the file, the line and the
 // YAML path of the key it is about.
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from "yaml";
@@ -7,20 +7,21 @@ import { FlowError } from "../errors.js";
 
 export type YamlPath = (string | number)[];
 
-export interface PipelineSource {
+export interface YamlSource {
   file: string;
   data: unknown;
   /** "pipeline.yaml:12 (tasks.bin.inputs)" for the deepest existing node on the path. */
   locate(path: YamlPath): string;
 }
 
-export function readPipelineSource(file: string, display = file): PipelineSource {
+/** A YAML file, as data that can name the line of any key. `what` names the file in errors ("pipeline file", "params file"). */
+export function readYamlSource(file: string, display = file, what = "pipeline file"): YamlSource {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FlowError("pipeline-missing", code === "ENOENT" ? `${display}: no such pipeline file` : `${display}: cannot read (${code ?? e})`);
+    throw new FlowError("pipeline-missing", code === "ENOENT" ? `${display}: no such ${what}` : `${display}: cannot read (${code ?? e})`);
   }
   // The data: js-yaml reads a 100 000-task file in ~1.3 s and 200 MB, where the `yaml`
   // package's document tree takes ~17 s and ~1 GB. `yaml` keeps every error message
@@ -51,8 +52,8 @@ export function readPipelineSource(file: string, display = file): PipelineSource
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const { line, col } = lines.linePos(err.pos[0]);
-    const what = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new FlowError("pipeline-invalid", `${display}:${line}:${col}: YAML syntax error: ${what}`);
+    const why = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new FlowError("pipeline-invalid", `${display}:${line}:${col}: YAML syntax error: ${why}`);
   }
   let data: unknown;
   try {

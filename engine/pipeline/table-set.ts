@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { FlowError } from "../errors.js";
 import { parseCsv } from "./csv.js";
-import type { ParamValue } from "./types.js";
+import type { ParamValue } from "../model/graph-node.js";
 
 export interface TableSetSpec {
   /** the table file (already substituted, absolute) */

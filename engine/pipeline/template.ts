@@ -2,14 +2,15 @@
 // exactly the text it replaces, so argv templates stay one argument per element.
 import { resolve, relative, isAbsolute } from "node:path";
 import { FlowError } from "../errors.js";
-import type { ParamSpec, ParamValue } from "./types.js";
+import type { ParamDef } from "./types.js";
+import type { ParamValue } from "../model/graph-node.js";
 
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
 export interface Scope {
   vars: Record<string, string>;
   params: Record<string, ParamValue>;
-  specs: Record<string, ParamSpec>;
+  defs: Record<string, ParamDef>;
   /** Where the template came from, for errors: "pipeline.yaml:40 (tasks.bin.outputs.cube)". */
   where: string;
 }
@@ -26,7 +27,7 @@ export function substitute(t: string, scope: Scope, opts: { path?: boolean; onPa
       throw new FlowError("pipeline-invalid", `${scope.where}: \${${name}} is a ${Array.isArray(v) ? "list" : "mapping"}, not a single value`);
     }
     const s = String(v);
-    if (!isVar && scope.specs[name]?.path) opts.onPathParam?.();
+    if (!isVar && scope.defs[name]?.path) opts.onPathParam?.();
     else if (opts.path) checkPathPiece(name, s, scope.where);
     return s;
   });

@@ -1,12 +1,12 @@
-// The shapes of a pipeline file after parsing, and of the concrete nodes it expands to.
+// What a pipeline file declares, after parsing and schema validation, and the pipeline
+// it expands to. (The shapes of concrete nodes are engine/model/graph-node.ts.)
+import type { Dag } from "../graph/dag.js";
+import type { GraphNode, ParamValue, Resources, Scalar } from "../model/graph-node.js";
 
-export type Scalar = string | number | boolean;
-export type ParamValue = Scalar | ParamValue[] | { [k: string]: ParamValue };
-
-export interface ParamSpec {
+export interface ParamDef {
   default: ParamValue;
   description?: string;
-  /** A filesystem path: may be absolute or point outside the workspace (never empty). */
+  /** A filesystem path: may be absolute or point outside the workspace (never empty); `~` is the home folder. */
   path?: boolean;
   /** Becomes part of a path: must not contain '/' or '..'. */
   name?: boolean;
@@ -16,7 +16,7 @@ export interface ParamSpec {
   check?: ((v: unknown) => boolean) & { errors?: import("ajv").ErrorObject[] | null };
 }
 
-export interface SetSpec {
+export interface SetDef {
   values?: Scalar[];
   param?: string;
   glob?: string;
@@ -28,29 +28,31 @@ export interface SetSpec {
   description?: string;
 }
 
-export type InputSpec = string | string[] | { from: string; output: string; where?: Record<string, string> };
+export type InputDef = string | string[] | { from: string; output: string; where?: Record<string, string> };
 
-export type OutputSpec = string | { path: string; over: string };
+export type OutputDef = string | { path: string; over: string };
 
-export type RunSpec = { module: string } | { argv: string[]; code?: string[] };
+/** How a task's `run:` may be written; `script:` becomes an argv at load. */
+export type RunWritten =
+  { module: string } | { argv: string[]; code?: string[] } | { script: string; interpreter?: string; args?: string[]; code?: string[] };
 
-export interface TaskSpec {
+export interface TaskDef {
   description?: string;
-  run: RunSpec;
+  run: RunWritten;
   foreach?: string[];
   params?: string[];
-  inputs?: Record<string, InputSpec>;
-  outputs: Record<string, OutputSpec>;
-  /** cluster resources per job; group_size: how many of the task's nodes one SLURM job runs */
-  resources?: { memory?: string; cpus?: number; time?: string; group_size?: number };
+  environment?: string[];
+  inputs?: Record<string, InputDef>;
+  outputs: Record<string, OutputDef>;
+  resources?: Resources;
 }
 
-export interface PipelineSpec {
+export interface PipelineDef {
   version: 1;
   description?: string;
-  params?: Record<string, ParamValue | ParamSpec>;
-  sets?: Record<string, SetSpec>;
-  tasks: Record<string, TaskSpec>;
+  params?: Record<string, ParamValue | ParamDef>;
+  sets?: Record<string, SetDef>;
+  tasks: Record<string, TaskDef>;
   commands?: Record<string, { module: string; description?: string }>;
   prepare?: PrepareStep[];
   /** the pipeline's section of `flow report` */
@@ -58,10 +60,10 @@ export interface PipelineSpec {
 }
 
 /**
- * A `prepare:` step: a pipeline command run by `flow run` before planning. `creates`: only
- * while that path is missing and still has its default value. `when`: only while the
- * text is non-empty and the command's own `pending()` names something to do.
- * `unless`: skipped while that text is non-empty.
+ * A `prepare:` step: a pipeline command run by `flow run` (under the workspace lock)
+ * before planning. `creates`: only while that path is missing and still has its default
+ * value. `when`: only while the text is non-empty and the command's own `pending()`
+ * names something to do. `unless`: skipped while that text is non-empty.
  */
 export interface PrepareStep {
   creates?: string;
@@ -71,44 +73,25 @@ export interface PrepareStep {
   args?: string[];
 }
 
-/** A node input after expansion: one file, or a list (a gather over other nodes). */
-export type NodeInput = { kind: "file"; path: string } | { kind: "list"; paths: string[] };
-/** A node output after expansion: one file, or one file per member of a set. */
-export type NodeOutput = { kind: "file"; path: string } | { kind: "map"; paths: Record<string, string> };
-
-export interface PlanNode {
-  id: string;
-  task: string;
-  /** foreach values, in foreach order: these name the node and are selectable. */
-  vars: Record<string, string>;
-  /** Values of the params the task declares (they enter the key). */
-  params: Record<string, ParamValue>;
-  run: RunSpec;
-  inputs: Record<string, NodeInput>;
-  outputs: Record<string, NodeOutput>;
-  resources?: TaskSpec["resources"];
-}
+/** Where each param's value came from (`flow params`). */
+export type ParamOrigin = "default" | { file: string } | "--set";
 
 export interface Pipeline {
+  /** the pipeline file, absolute */
   file: string;
   /** The workspace root: the pipeline file's folder; relative paths resolve here. */
   root: string;
-  spec: PipelineSpec;
+  def: PipelineDef;
   params: Record<string, ParamValue>;
-  paramSpecs: Record<string, ParamSpec>;
-  nodes: PlanNode[];
+  paramDefs: Record<string, ParamDef>;
+  origins: Record<string, ParamOrigin>;
+  nodes: GraphNode[];
   /** node id → ids of the nodes it reads from */
   deps: Map<string, string[]>;
-}
-
-export function outputPaths(o: NodeOutput): string[] {
-  return o.kind === "file" ? [o.path] : Object.values(o.paths);
-}
-export function inputPaths(i: NodeInput): string[] {
-  return i.kind === "file" ? [i.path] : i.paths;
-}
-
-/** Every output path of a node. */
-export function allOutputPaths(n: PlanNode): string[] {
-  return Object.values(n.outputs).flatMap(outputPaths);
+  dag: Dag;
+  /**
+   * Sets that could not be read because a `prepare:` step has not made their inputs yet:
+   * each stands for one placeholder member ("*"), so the graph can be described.
+   */
+  placeholders: string[];
 }

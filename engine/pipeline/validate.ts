@@ -3,8 +3,8 @@ import { Ajv, type ErrorObject } from "ajv";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FlowError } from "../errors.js";
-import type { PipelineSource, YamlPath } from "./source.js";
-import type { PipelineSpec } from "./types.js";
+import type { YamlSource, YamlPath } from "./source.js";
+import type { PipelineDef } from "./types.js";
 
 const schemaFile = fileURLToPath(new URL("../../schemas/pipeline.schema.json", import.meta.url));
 let compiled: ReturnType<Ajv["compile"]> | undefined;
@@ -17,9 +17,9 @@ function validator() {
   return compiled;
 }
 
-export function validatePipeline(src: PipelineSource): PipelineSpec {
+export function validatePipeline(src: YamlSource): PipelineDef {
   const validate = validator();
-  if (validate(src.data)) return src.data as PipelineSpec;
+  if (validate(src.data)) return src.data as PipelineDef;
   const err = pickError(validate.errors ?? []);
   const path: YamlPath = err.instancePath
     .split("/")

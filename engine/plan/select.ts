@@ -5,8 +5,7 @@
 // selectors then narrow them. A selector that matches nothing lists what would have.
 import { resolve, sep } from "node:path";
 import { FlowError } from "../errors.js";
-import type { PlanNode } from "../pipeline/types.js";
-import { allOutputPaths } from "../pipeline/types.js";
+import { allOutputPaths, type GraphNode } from "../model/graph-node.js";
 
 export interface Selector {
   key: string;
@@ -36,16 +35,16 @@ export function parseArgsToSelection(args: string[]): { sels: Selector[]; target
 }
 
 /** The nodes a command line picks: targets (or all nodes) narrowed by key=value selectors. */
-export function selectFromArgs(nodes: PlanNode[], args: string[], cwd = process.cwd()): PlanNode[] {
+export function selectFromArgs(nodes: GraphNode[], args: string[], cwd = process.cwd()): GraphNode[] {
   const { sels, targets } = parseArgsToSelection(args);
   const base = targets.length ? nodesOfTargets(nodes, targets, cwd) : nodes;
   return sels.length ? selectNodes(base, sels, nodes) : base;
 }
 
-function nodesOfTargets(nodes: PlanNode[], targets: Target[], cwd: string): PlanNode[] {
+function nodesOfTargets(nodes: GraphNode[], targets: Target[], cwd: string): GraphNode[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  let byPath: Map<string, PlanNode> | undefined;
-  const hit = new Set<PlanNode>();
+  let byPath: Map<string, GraphNode> | undefined;
+  const hit = new Set<GraphNode>();
   for (const { target } of targets) {
     const n = byId.get(target);
     if (n) {
@@ -76,7 +75,7 @@ function nodesOfTargets(nodes: PlanNode[], targets: Target[], cwd: string): Plan
 }
 
 /** Every selector key of the graph (task and the foreach names) with its values. */
-function selectorValues(nodes: PlanNode[]): Map<string, Set<string>> {
+function selectorValues(nodes: GraphNode[]): Map<string, Set<string>> {
   const values = new Map<string, Set<string>>([["task", new Set(nodes.map((n) => n.task))]]);
   for (const n of nodes)
     for (const [k, v] of Object.entries(n.vars)) {
@@ -90,7 +89,7 @@ function selectorValues(nodes: PlanNode[]): Map<string, Set<string>> {
  * Refuses a selector whose key no node has (`nmae=a`). Values are not checked: `flow log`
  * also shows nodes of earlier runs that the graph no longer has.
  */
-export function checkSelectorKeys(nodes: PlanNode[], sels: Selector[]): Map<string, Set<string>> {
+export function checkSelectorKeys(nodes: GraphNode[], sels: Selector[]): Map<string, Set<string>> {
   const values = selectorValues(nodes);
   for (const s of sels)
     if (!values.has(s.key)) {
@@ -99,7 +98,12 @@ export function checkSelectorKeys(nodes: PlanNode[], sels: Selector[]): Map<stri
   return values;
 }
 
-export function selectNodes(nodes: PlanNode[], sels: Selector[], all: PlanNode[] = nodes): PlanNode[] {
+/** Whether a node (of the graph, or as a record names it) matches every key=value selector: the one matcher. */
+export function matches(n: { task: string; vars: Record<string, string> }, sels: Selector[]): boolean {
+  return sels.every((s) => (s.key === "task" ? n.task === s.value : n.vars[s.key] === s.value));
+}
+
+export function selectNodes(nodes: GraphNode[], sels: Selector[], all: GraphNode[] = nodes): GraphNode[] {
   const values = checkSelectorKeys(all, sels);
   for (const s of sels) {
     const vs = values.get(s.key)!;
@@ -109,7 +113,7 @@ export function selectNodes(nodes: PlanNode[], sels: Selector[], all: PlanNode[]
       throw new FlowError("selector-invalid", `selector '${s.key}=${s.value}': no node has ${s.key}=${s.value} (values: ${shown})`);
     }
   }
-  const hit = nodes.filter((n) => sels.every((s) => (s.key === "task" ? n.task === s.value : n.vars[s.key] === s.value)));
+  const hit = nodes.filter((n) => matches(n, sels));
   if (hit.length === 0) {
     throw new FlowError("selector-invalid", `selectors ${sels.map((s) => `${s.key}=${s.value}`).join(" ")} match no node together`);
   }

@@ -1,16 +1,17 @@
 // Run history: every `flow run` gets a time-ordered id and one append-only file,
 // `.flow/runs/<id>.jsonl`: a header (command line, params, executor, start), one line per
-// node that ran, was restored, failed or was skipped (when, how long, CPU, peak RSS, bytes,
-// where), and an end line with the counts. A run killed with -9 has no end line and is
-// listed as such. Up-to-date nodes are counted, not listed: a no-op over 10⁵ nodes
-// writes two lines. It is a Logger: it sees exactly the events the reporters see.
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+// node that ran, was restored, failed or was skipped (when, how long, CPU, peak RSS,
+// bytes, where, which attempt), and an end line with the counts. A run killed with -9 has
+// no end line and is listed as such. Up-to-date nodes are counted, not listed: a no-op
+// over 10⁵ nodes writes two lines.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { appendLine } from "../store/atomic.js";
-import type { FlowEvent, Logger, Outcome, Summary } from "../report/events.js";
-import type { ParamValue } from "../pipeline/types.js";
-import type { Usage } from "../exec/types.js";
+import { appendLine } from "../host/temp.js";
+import { listDir, readJsonLines, type Warn } from "../host/records.js";
+import { redactValue } from "../host/redact.js";
+import type { ParamValue } from "../model/graph-node.js";
+import type { Usage } from "../model/usage.js";
 
 export interface RunHeader {
   type: "run";
@@ -25,7 +26,9 @@ export interface RunHeader {
   flowVersion: string;
 }
 
-/** One node in a run: what happened, when, and what it cost (Usage). */
+export type Outcome = "ran" | "restored" | "up-to-date" | "failed" | "skipped";
+
+/** One node in a run: what happened, when, and what it cost. */
 export interface RunNode extends Usage {
   type: "node";
   id: string;
@@ -35,9 +38,14 @@ export interface RunNode extends Usage {
   start: string;
   end: string;
   ms: number;
+  /** why it was not up to date */
   reasons?: string[];
   error?: string;
+  /** why it failed: task-failed, crashed, input-changed, … (lifecycle/result.ts) */
+  reason?: string;
   key?: string;
+  /** which attempt (resources.retries), from 1; a retried node has one line per attempt */
+  attempt?: number;
 }
 
 export type RunStatus = "ok" | "failed" | "interrupted";
@@ -47,6 +55,8 @@ export interface RunEnd {
   wallMs: number;
   status: RunStatus;
   counts: Record<"ran" | "restored" | "upToDate" | "failed" | "skipped", number>;
+  /** outputs of nodes no longer in the graph, removed after the run */
+  removed?: string[];
 }
 
 export interface RunInfo {
@@ -60,96 +70,44 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, "").replace(".", "-")}-${randomBytes(2).toString("hex")}`;
 }
 
-/** Credentials out of anything recorded: URLs anywhere in a string lose their user:password. */
-export function redactValue<T extends ParamValue | string[]>(v: T): T {
-  if (typeof v === "string") return v.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1***@") as T;
-  if (Array.isArray(v)) return v.map((x) => redactValue(x as ParamValue)) as T;
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactValue(x)])) as T;
-  return v;
-}
-
-export class RunLog implements Logger {
+export class RunLog {
   readonly file: string;
-  private readonly reasons = new Map<string, string[]>();
   private ended = false;
 
   constructor(
     readonly dir: string,
     readonly header: RunHeader,
-    private readonly nodeInfo: (id: string) => { task: string; vars: Record<string, string> } | undefined,
   ) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, `${header.id}.jsonl`);
     appendLine(this.file, JSON.stringify({ ...header, argv: redactValue(header.argv), params: redactValue(header.params) }));
   }
 
-  emit(e: FlowEvent) {
-    if (this.ended) return;
-    if (e.type === "node-start" && e.reasons?.length) this.reasons.set(e.id, e.reasons);
-    if (e.type !== "node-done" || e.outcome === "up-to-date") return;
-    const info = this.nodeInfo(e.id);
-    const startMs = e.startedAt ?? Date.now() - e.ms;
-    const line: RunNode = {
-      type: "node",
-      id: e.id,
-      task: info?.task ?? e.id,
-      vars: info?.vars ?? {},
-      outcome: e.outcome,
-      start: new Date(startMs).toISOString(),
-      end: new Date(startMs + e.ms).toISOString(),
-      ms: e.ms,
-      reasons: this.reasons.get(e.id),
-      error: e.error ? redactValue(e.error) : undefined,
-      key: e.key,
-      ...e.usage,
-    };
-    this.reasons.delete(e.id);
-    appendLine(this.file, JSON.stringify(line));
+  node(n: RunNode) {
+    if (this.ended || n.outcome === "up-to-date") return;
+    appendLine(this.file, JSON.stringify({ ...n, error: n.error === undefined ? undefined : redactValue(n.error) }));
   }
 
-  finish(s: Pick<Summary, "ran" | "restored" | "upToDate" | "failed" | "skipped">, status: RunStatus, wallMs: number): RunEnd {
-    const end: RunEnd = {
-      type: "end",
-      end: new Date().toISOString(),
-      wallMs,
-      status,
-      counts: { ran: s.ran.length, restored: s.restored.length, upToDate: s.upToDate.length, failed: s.failed.length, skipped: s.skipped.length },
-    };
-    if (!this.ended) appendLine(this.file, JSON.stringify(end));
+  finish(end: Omit<RunEnd, "type" | "end">): RunEnd {
+    const line: RunEnd = { type: "end", end: new Date().toISOString(), ...end };
+    if (!this.ended) appendLine(this.file, JSON.stringify(line));
     this.ended = true;
-    return end;
+    return line;
   }
 }
 
 export function runIds(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(".jsonl"))
-      .map((f) => f.slice(0, -6))
-      .sort();
-  } catch {
-    return [];
-  }
+  return listDir(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => f.slice(0, -6))
+    .sort();
 }
 
-export function readRun(dir: string, id: string): RunInfo | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, `${id}.jsonl`), "utf8");
-  } catch {
-    return undefined;
-  }
+export function readRun(dir: string, id: string, warn?: Warn): RunInfo | undefined {
   let header: RunHeader | undefined;
   let end: RunEnd | undefined;
   const nodes: RunNode[] = [];
-  for (const l of text.split("\n")) {
-    if (!l) continue;
-    let v: RunHeader | RunNode | RunEnd;
-    try {
-      v = JSON.parse(l);
-    } catch {
-      continue;
-    } // a line torn by a crash
+  for (const v of readJsonLines<RunHeader | RunNode | RunEnd>(join(dir, `${id}.jsonl`), "run", warn)) {
     if (v.type === "run") header = v;
     else if (v.type === "node") nodes.push(v);
     else if (v.type === "end") end = v;

@@ -4,11 +4,26 @@
 // and cost 2 s / 700 MB per process; this costs ~0.1 s.
 import { readFileSync, existsSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { hostname } from "node:os";
+
+// flow's API entries, for task and command modules anywhere: inside this repository the
+// package.json `imports` map them; a pipeline in another folder gets the same files.
+const API = {
+  "#flow/task": new URL("../api/task.ts", import.meta.url).href,
+  "#flow/command": new URL("../api/command.ts", import.meta.url).href,
+};
 
 export async function resolve(specifier, context, nextResolve) {
+  if (specifier in API) {
+    try {
+      return await nextResolve(specifier, context);
+    } catch {
+      return { url: API[specifier], format: "module", shortCircuit: true };
+    }
+  }
   // TypeScript sources import siblings as "./x.js" (nodenext style): map to ./x.ts.
   const parent = context.parentURL;
   if (parent && parent.endsWith(".ts") && specifier.endsWith(".js") && (specifier.startsWith("./") || specifier.startsWith("../"))) {
@@ -23,8 +38,10 @@ export async function resolve(specifier, context, nextResolve) {
 
 // Transformed sources are kept by content hash in node_modules/.cache/flow-ts: every
 // esbuild call is a synchronous round trip to its service process (~0.4 s of each CLI
-// start), and a cache hit needs no esbuild at all. Written by temp + rename.
+// start), and a cache hit needs no esbuild at all. Written by temp + rename (the temp
+// named as engine/host/temp.ts names them, so a sweep recognises a dead writer's).
 const CACHE = fileURLToPath(new URL("../../node_modules/.cache/flow-ts/", import.meta.url));
+// Inline source maps: a task's stack trace names its own lines (Node is told to use them, register.mjs).
 const ESBUILD_OPTS = { loader: "ts", format: "esm", target: "node20", sourcemap: "inline" };
 // esbuild itself is imported only on a cache miss: its module costs ~75 ms in every
 // process (head, each worker) that would otherwise find every source in the cache. Its
@@ -32,6 +49,7 @@ const ESBUILD_OPTS = { loader: "ts", format: "esm", target: "node20", sourcemap:
 // (found the way Node finds the package itself, wherever it is installed)
 const ESBUILD_VERSION = createRequire(import.meta.url)("esbuild/package.json").version;
 const SALT = JSON.stringify(ESBUILD_OPTS) + ESBUILD_VERSION;
+const HOST = hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "localhost";
 
 export async function load(url, context, nextLoad) {
   if (url.startsWith("file:") && url.endsWith(".ts")) {
@@ -47,7 +65,7 @@ export async function load(url, context, nextLoad) {
       code = transformSync(text, { ...ESBUILD_OPTS, sourcefile: file }).code;
       try {
         mkdirSync(CACHE, { recursive: true });
-        const tmp = `${cached}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
+        const tmp = join(CACHE, `.${key}.js.tmp-${HOST}-${process.pid}-${randomBytes(4).toString("hex")}`);
         writeFileSync(tmp, code);
         renameSync(tmp, cached);
       } catch {

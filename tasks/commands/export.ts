@@ -5,7 +5,7 @@
 // speed and pupil as presentations × time. Only from an up-to-date stimulus file.
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { CommandCli, CommandFn } from "#flow/task";
+import type { CommandCli, CommandFn } from "#flow/command";
 import { h5, type H5Group, type H5Dataset } from "../formats/h5.js";
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { zipStored } from "../formats/npz.js";

@@ -11,7 +11,6 @@ import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   FlowError,
-  Lock,
   redactUrl,
   tableSet,
   type CommandCli,
@@ -19,7 +18,7 @@ import {
   type CommandFn,
   type CommandInput,
   type PendingFn,
-} from "#flow/task";
+} from "#flow/command";
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { download, gb, partialBytes, type Fetched } from "./fetch/download.js";
 import { Progress } from "./fetch/progress.js";
@@ -60,7 +59,7 @@ const splitList = (s: string | undefined) =>
         .map((x) => x.trim())
         .filter(Boolean);
 
-function settings({ args, options }: CommandInput, ctx: CommandContext): Settings {
+function settings({ args, options }: CommandInput, ctx: Pick<CommandContext, "root" | "params">): Settings {
   const values = options as Record<string, string | undefined>;
   const int = (name: string, v: string | undefined, dflt: unknown, min: number, max: number) => {
     const n = Number(v ?? dflt);
@@ -117,17 +116,11 @@ export const command: CommandFn = async (input, ctx) => {
   }
   mkdirSync(s.dir, { recursive: true });
   // Two fetches into one folder would write the same .partial files.
-  const lock = new Lock(join(s.dir, ".fetch.lock"));
-  lock.acquire("flow fetch");
-  try {
-    await fetchMissing(s, ctx);
-  } finally {
-    lock.release();
-  }
+  await ctx.exclusive(join(s.dir, ".fetch.lock"), "flow fetch", () => fetchMissing(s, ctx));
   return 0;
 };
 
-async function fetchMissing(s: Settings, ctx: CommandContext) {
+async function fetchMissing(s: Settings, ctx: Pick<CommandContext, "log">) {
   const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
   const fetchAll = async (paths: string[]) => {
     if (paths.length === 0) return;

@@ -3,7 +3,7 @@
 // beside it).
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { parseCsv, type SectionFn } from "#flow/task";
+import { parseCsv, type SectionFn } from "#flow/command";
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 

@@ -1,7 +1,7 @@
 // `flow synth <out_dir> [--scale example|full|many|dataset] [--seed N] [--sessions N]`:
 // writes a synthetic Allen cache with the real layout.
 import { resolve } from "node:path";
-import type { CommandCli, CommandFn } from "#flow/task";
+import type { CommandCli, CommandFn } from "#flow/command";
 import { cacheSpecs, writeCache, type CacheScale } from "../synth/cache.js";
 
 export const cli: CommandCli = {
@@ -35,7 +35,8 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
     return 2;
   }
   const out = resolve(process.cwd(), args[0]!);
-  await writeCache(out, cacheSpecs(scale, seed, n), ctx.log);
+  // whole or not at all: written beside, renamed into place
+  await ctx.atomicFolder(out, (tmp) => writeCache(tmp, cacheSpecs(scale, seed, n), ctx.log));
   ctx.log(`synthetic Allen cache (${scale}) written to ${out}`);
   return 0;
 };

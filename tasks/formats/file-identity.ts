@@ -1,27 +1,22 @@
-// What a worker's memo knows a file by between nodes: path, size, mtime and inode — the
-// identity the engine's stat cache trusts (and the engine re-checks every input after a
-// node ran), so a file replaced at the same path is never mistaken for the one before.
-import { statSync } from "node:fs";
-
-export function fileIdentity(path: string): string {
-  const st = statSync(path);
-  return `${path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
-}
+// What a worker keeps between nodes, known by the content hash the engine computed for
+// the input (ctx.inputHashes) — never by a path or a file's stat, which a file rewritten
+// in place (rsync --inplace -t, a fix-up followed by touch -r) may keep: a memo can only
+// serve the bytes the node's key names.
 
 const kept = new Map<string, { id: string; value: unknown }>();
 
 /**
- * What `read` gives for the file at `path`, kept by the worker for its next node: one file
- * per `slot` (a session's ten bin nodes run one after another in one worker, and each
- * would otherwise read the same arrays again). A file whose identity changed is read
- * anew. The value is shared between nodes: callers must not change it.
+ * What `read` gives for the content `identity` names, kept by the worker for its next
+ * node: one value per `slot` (a session's ten bin nodes run one after another in one
+ * worker, and each would otherwise read the same arrays again). Without an identity
+ * nothing is kept: the value is read and returned. The value is shared between nodes:
+ * callers must not change it.
  */
-export function keptPerFile<T>(slot: string, path: string, read: () => T): T {
-  const id = fileIdentity(path);
+export function keptPerFile<T>(slot: string, identity: string | undefined, read: () => T): T {
   const hit = kept.get(slot);
-  if (hit?.id === id) return hit.value as T;
+  if (identity !== undefined && hit?.id === identity) return hit.value as T;
   kept.delete(slot); // let the last file's value go before reading the next
   const value = read();
-  kept.set(slot, { id, value });
+  if (identity !== undefined) kept.set(slot, { id: identity, value });
   return value;
 }

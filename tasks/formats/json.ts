@@ -31,12 +31,13 @@ export function readJson<T>(path: string): T {
 /**
  * readJson for a worker's run of nodes that read the same file (a session's ten bin
  * nodes each read its kept presentations, ~5 MB at full size): the last file read is
- * kept, known by its fileIdentity(), so a replaced file is read again. The value is
- * shared: callers must not change it (it is typed readonly all the way down).
+ * kept, known by its content hash (`identity`, from ctx.inputHashes), so other bytes are
+ * read again whatever their path and stat. The value is shared: callers must not change
+ * it (it is typed readonly all the way down).
  */
-export function readJsonKept<T>(path: string): DeepReadonly<T> {
+export function readJsonKept<T>(path: string, identity: string | undefined): DeepReadonly<T> {
   try {
-    return keptPerFile("json", path, () => readJson<T>(path)) as DeepReadonly<T>;
+    return keptPerFile("json", identity, () => readJson<T>(path)) as DeepReadonly<T>;
   } catch (e) {
     if (e instanceof TaskError) throw e;
     throw new TaskError(`${path}: cannot read (${(e as Error).message})`);

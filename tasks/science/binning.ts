@@ -111,3 +111,58 @@ function firstAtLeast(a: Float64Array, x: number, from: number): number {
   }
   return hi;
 }
+
+/** A unit as the binning needs it: its row in /units, its id and its structure. */
+export interface BinUnit {
+  row: number;
+  unit_id: number;
+  structure: string | null;
+}
+
+/** Units by structure acronym, structures in name order, units in the given (AllenSDK) order; units with no structure are dropped. */
+export function structureGroups<U extends BinUnit>(units: U[]): Map<string, U[]> {
+  const groups = new Map<string, U[]>();
+  for (const u of units) {
+    if (!u.structure) continue;
+    if (!groups.has(u.structure)) groups.set(u.structure, []);
+    groups.get(u.structure)!.push(u);
+  }
+  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The packed spike tensors of a session (presentation × unit × bin, per structure) for
+ * the presentations of `spec`. `spikesOf(rows)` gives each unit's spike times by row;
+ * they must be sorted — an array not already seen sorted (`checked`, kept by the caller
+ * across nodes for arrays it reuses) is checked, and unsorted times are refused with
+ * `unsorted(unit_id, i, a, b)`.
+ */
+export function binSession(
+  groups: Map<string, BinUnit[]>,
+  spec: BinSpec,
+  spikesOf: (rows: number[]) => Map<number, Float64Array>,
+  packedLength: (bits: number) => number,
+  checked: WeakSet<Float64Array>,
+  unsorted: (unitId: number, i: number, a: number, b: number) => Error,
+): Map<string, Uint8Array> {
+  const P = spec.start.length;
+  const T = spec.nBins;
+  const offsets = edgeOffsets(T, spec.binWidth);
+  const spikes = new Map<string, Uint8Array>();
+  const slot = new Map<number, { bits: Uint8Array; u: number; U: number; id: number }>();
+  for (const [s, us] of groups) {
+    const bits = new Uint8Array(packedLength(P * us.length * T));
+    spikes.set(s, bits);
+    us.forEach((u, i) => slot.set(u.row, { bits, u: i, U: us.length, id: u.unit_id }));
+  }
+  const byRow = spikesOf([...slot.keys()]);
+  for (const [row, t] of slot) {
+    const s = byRow.get(row)!;
+    if (!checked.has(s)) {
+      for (let i = 1; i < s.length; i++) if (!(s[i]! >= s[i - 1]!)) throw unsorted(t.id, i, s[i - 1]!, s[i]!);
+      checked.add(s);
+    }
+    binUnit(s, spec, offsets, t.u, t.U, t.bits);
+  }
+  return spikes;
+}

@@ -1,6 +1,7 @@
 // Presentation clean-up over all sessions (docs/design.md §4.2–4.4): whole-movie merge, the
 // median-duration filter, and blank/invalid removal.
 import type { Cell, Presentation } from "../formats/nwb/read-presentations.js";
+import type { PresentationSummary } from "../formats/intermediates.js";
 
 export interface Row extends Presentation {
   session: number;
@@ -108,4 +109,19 @@ export function removeBlanks(rows: Row[], relevant: (name: string) => string[] |
     if (r.stimulus_name === "natural_scenes" && Number(r.params.frame) === -1) return false;
     return true;
   });
+}
+
+/** What the `medians` node needs of one session (formats/intermediates.ts: PresentationSummary). */
+export function presentationSummary(session: number, rows: Row[]): PresentationSummary {
+  const params = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.params)) params.add(k);
+  const wholeParams = new Set<string>();
+  const durations = new Map<string, number[]>();
+  for (const r of mergeWholeMovies(rows)) {
+    for (const k of Object.keys(r.params)) wholeParams.add(k);
+    let ds = durations.get(r.stimulus_name);
+    if (!ds) durations.set(r.stimulus_name, (ds = []));
+    ds.push(r.duration);
+  }
+  return { session, params: [...params].sort(), whole_params: [...wholeParams].sort(), durations: [...durations] };
 }

@@ -31,3 +31,10 @@ export function relevantBySource(types: StimulusType[]): Map<string, string[]> {
   for (const t of types) for (const s of t.sources) m.set(s, t.parameters);
   return m;
 }
+
+/** A relevant parameter as float64: numbers as they are, numeric text parsed ("0.25"); anything else NaN. */
+export function numericParam(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  return NaN;
+}

@@ -7,23 +7,15 @@ import { unitSpikes } from "../formats/nwb/read-units.js";
 import { sessionSignals, GAZE_COLUMNS } from "../formats/nwb/behaviour.js";
 import { readJson, readJsonKept } from "../formats/json.js";
 import { writeCube, packedLength } from "../formats/cube.js";
+import type { KeptPresentations, SessionUnits } from "../formats/intermediates.js";
 import { interpSorted } from "../science/interpolation.js";
-import { binUnit, binCentres, edgeOffsets, nBinsFor, type BinSpec } from "../science/binning.js";
+import { binCentres, binSession, nBinsFor, structureGroups, type BinSpec } from "../science/binning.js";
 import { isMovie } from "../science/cleaning.js";
-import { stimulusType } from "../science/stimulus-types.js";
-import type { KeptPresentations } from "./clean.js";
-import type { SessionUnits } from "./units.js";
-
-/** A relevant parameter as float64: numbers as they are, numeric text parsed ("0.25"). */
-export function numericParam(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  return NaN;
-}
+import { numericParam, stimulusType } from "../science/stimulus-types.js";
 
 /**
  * Spike arrays this worker has already found sorted. unitSpikes() hands the next bin node
- * of the same session the very same arrays (a changed file gets new ones), and checking
+ * of the same session the very same arrays (other bytes get new ones), and checking
  * every spike time again in each of a session's ten nodes was a third of their time.
  */
 const checkedSorted = new WeakSet<Float64Array>();
@@ -31,12 +23,11 @@ const checkedSorted = new WeakSet<Float64Array>();
 export default defineTask({
   inputs: { nwb: "file", units: "file", presentations: "file" },
   outputs: { cube: "file" },
-  params: ["session", "stimulus", "bin_width", "spec"],
+  params: { session: "integer", stimulus: "string", bin_width: "number", spec: "value" },
   async run(ctx) {
-    const stim = stimulusType(ctx.params.spec!, String(ctx.params.stimulus));
-    const w = Number(ctx.params.bin_width);
-    const session = Number(ctx.params.session);
-    const kept = readJsonKept<KeptPresentations>(ctx.inputs.presentations);
+    const stim = stimulusType(ctx.params.spec, ctx.params.stimulus);
+    const w = ctx.params.bin_width;
+    const kept = readJsonKept<KeptPresentations>(ctx.inputs.presentations, ctx.inputHashes.presentations);
     const units = readJson<SessionUnits>(ctx.inputs.units).units.filter((u) => u.kept);
     const rows = kept.presentations
       .filter((p) => stim.sources.includes(p.stimulus_name))
@@ -49,22 +40,13 @@ export default defineTask({
         )
       : 0;
     const time = binCentres(T, w);
-
-    // structures in name order; units in AllenSDK order within each
-    const groups = new Map<string, typeof units>();
-    for (const u of units) {
-      if (!u.structure) continue;
-      if (!groups.has(u.structure)) groups.set(u.structure, []);
-      groups.get(u.structure)!.push(u);
-    }
     // A session without this stimulus gets an empty cube (no presentations, no structures).
-    const structures = P > 0 ? [...groups.keys()].sort() : [];
-    const spikes = new Map<string, Uint8Array>();
+    const groups = P > 0 ? structureGroups(units) : new Map<string, typeof units>();
+    let spikes = new Map<string, Uint8Array>();
     let pupil = new Map<string, Float32Array>();
     let speed = new Float32Array(0);
-
     if (P > 0) {
-      const nwb = await Nwb.open(ctx.inputs.nwb);
+      const nwb = await Nwb.open(ctx.inputs.nwb, ctx.inputHashes.nwb);
       try {
         const spec: BinSpec = {
           start: Float64Array.from(rows, (r) => r.start_time),
@@ -73,26 +55,14 @@ export default defineTask({
           binWidth: w,
           clipAtStop: isMovie(stim.name),
         };
-        const offsets = edgeOffsets(T, w);
-        const slot = new Map<number, { bits: Uint8Array; u: number; U: number; id: number }>();
-        for (const s of structures) {
-          const us = groups.get(s)!;
-          const bits = new Uint8Array(packedLength(P * us.length * T));
-          spikes.set(s, bits);
-          us.forEach((u, i) => slot.set(u.row, { bits, u: i, U: us.length, id: u.unit_id }));
-        }
-        const spikesOf = unitSpikes(nwb, [...slot.keys()]);
-        for (const [row, t] of slot) {
-          const s = spikesOf.get(row)!;
-          if (!checkedSorted.has(s)) {
-            for (let i = 1; i < s.length; i++) {
-              if (!(s[i]! >= s[i - 1]!))
-                throw new TaskError(`${nwb.path}: spike times of unit ${t.id} are not sorted (at index ${i}: ${s[i - 1]} then ${s[i]})`);
-            }
-            checkedSorted.add(s);
-          }
-          binUnit(s, spec, offsets, t.u, t.U, t.bits);
-        }
+        spikes = binSession(
+          groups,
+          spec,
+          (r) => unitSpikes(nwb, r),
+          packedLength,
+          checkedSorted,
+          (id, i, a, b) => new TaskError(`${nwb.path}: spike times of unit ${id} are not sorted (at index ${i}: ${a} then ${b})`),
+        );
         // behaviour at start + bin centre
         const x = new Float64Array(P * T);
         for (let p = 0; p < P; p++) for (let k = 0; k < T; k++) x[p * T + k] = spec.start[p]! + time[k]!;
@@ -105,7 +75,7 @@ export default defineTask({
     }
     writeCube(ctx.outputs.cube, {
       header: {
-        session,
+        session: ctx.params.session,
         stimulus: stim.name,
         bin_width: w,
         presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0),
@@ -119,13 +89,13 @@ export default defineTask({
           duration: rows.map((r) => r.duration),
           params: Object.fromEntries(stim.parameters.map((p) => [p, rows.map((r) => numericParam(r.params[p]))])),
         },
-        structures: structures.map((s) => ({ name: s, unit_ids: groups.get(s)!.map((u) => u.unit_id) })),
+        structures: [...groups].map(([s, us]) => ({ name: s, unit_ids: us.map((u) => u.unit_id) })),
         pupil_columns: [...pupil.keys()],
       },
       spikes,
       speed,
       pupil,
     });
-    ctx.log(`${P} presentations × ${T} bins, ${structures.length} structures, ${units.length} units${pupil.size ? ", with pupil" : ""}`);
+    ctx.log(`${P} presentations × ${T} bins, ${groups.size} structures, ${units.length} units${pupil.size ? ", with pupil" : ""}`);
   },
 });

@@ -9,24 +9,14 @@ import { defineTask, TaskError } from "#flow/task";
 import { readJson, writeJson } from "../formats/json.js";
 import { toCsv } from "../formats/pyfmt.js";
 import { medianDurations, filterSummary, keptDuration } from "../science/cleaning.js";
-import type { PresentationSummary } from "./presentations.js";
-
-/** What each session's `clean` and the `tables` gather need of all sessions. */
-export interface CleaningPlan {
-  /** median duration per stimulus name, in order of first appearance */
-  medians: [string, number][];
-  /** the param columns of 01_original.csv and 02_whole_movies.csv (sorted) */
-  original_params: string[];
-  whole_params: string[];
-}
+import type { CleaningPlan, PresentationSummary } from "../formats/intermediates.js";
 
 export default defineTask({
   inputs: { summaries: "files" },
   outputs: { medians: "file", summary: "file", plan: "file" },
-  params: ["median_threshold_movie", "median_threshold_other"],
+  params: { median_threshold_movie: "number", median_threshold_other: "number" },
   run(ctx) {
-    const thMovie = Number(ctx.params.median_threshold_movie);
-    const thOther = Number(ctx.params.median_threshold_other);
+    const { median_threshold_movie: thMovie, median_threshold_other: thOther } = ctx.params;
     const originalParams = new Set<string>();
     const wholeParams = new Set<string>();
     const durations = new Map<string, number[]>(); // stimulus name → durations, in order of appearance

@@ -2,50 +2,19 @@
 // dataset never uses (spontaneous, shuffled movies, invalid presentations).
 import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../formats/nwb/open.js";
-import { readPresentations, type Presentation } from "../formats/nwb/read-presentations.js";
+import { readPresentations } from "../formats/nwb/read-presentations.js";
 import { writeJson } from "../formats/json.js";
-import { mergeWholeMovies, type Row } from "../science/cleaning.js";
-
-export interface SessionPresentations {
-  session: number;
-  presentations: Presentation[];
-}
-
-/**
- * What the `medians` node needs of a session (docs/design.md §4.3: the median is over
- * all sessions): the param names, before and after the whole-movie merge, and the
- * merged durations per stimulus name in order of appearance. Kilobytes where the whole
- * table is ~20 MB a full session: the one serial step of the clean-up stays small.
- */
-export interface PresentationSummary {
-  session: number;
-  params: string[];
-  whole_params: string[];
-  durations: [string, number[]][];
-}
-
-function summarise(session: number, rows: Row[]): PresentationSummary {
-  const params = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r.params)) params.add(k);
-  const wholeParams = new Set<string>();
-  const durations = new Map<string, number[]>();
-  for (const r of mergeWholeMovies(rows)) {
-    for (const k of Object.keys(r.params)) wholeParams.add(k);
-    let ds = durations.get(r.stimulus_name);
-    if (!ds) durations.set(r.stimulus_name, (ds = []));
-    ds.push(r.duration);
-  }
-  return { session, params: [...params].sort(), whole_params: [...wholeParams].sort(), durations: [...durations] };
-}
+import { presentationSummary, type Row } from "../science/cleaning.js";
+import type { SessionPresentations } from "../formats/intermediates.js";
 
 export default defineTask({
   inputs: { nwb: "file" },
   outputs: { table: "file", summary: "file" },
-  params: ["session", "drop_names"],
+  params: { session: "integer", drop_names: "strings" },
   async run(ctx) {
     const nwb = await Nwb.open(ctx.inputs.nwb);
     try {
-      const drop = ctx.params.drop_names as string[];
+      const drop = ctx.params.drop_names;
       const all = readPresentations(nwb);
       for (const p of all) {
         if (!Number.isFinite(p.start_time) || !Number.isFinite(p.stop_time)) {
@@ -64,13 +33,13 @@ export default defineTask({
         for (const k in p.params) if (p.params[k] !== null) params[k] = p.params[k]!;
         p.params = params;
       }
-      const session = Number(ctx.params.session);
+      const session = ctx.params.session;
       const out: SessionPresentations = { session, presentations: kept };
       writeJson(ctx.outputs.table, out);
       // the rows are written: they can take the session id in place (the merge copies what it changes)
       const rows = kept as Row[];
       for (const r of rows) r.session = session;
-      writeJson(ctx.outputs.summary, summarise(session, rows));
+      writeJson(ctx.outputs.summary, presentationSummary(session, rows));
       ctx.log(`${all.length} presentations, ${kept.length} after dropping ${drop.join("/")}`);
     } finally {
       nwb.close();

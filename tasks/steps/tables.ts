@@ -7,12 +7,9 @@
 import { openSync, readSync, writeSync, closeSync } from "node:fs";
 import { defineTask, TaskError } from "#flow/task";
 import { readJson, JsonLines } from "../formats/json.js";
-import { csvHeader } from "../formats/pyfmt.js";
 import { LineWriter } from "../formats/lines.js";
-import { FIXED_COLUMNS, csvLine, type FilteredRow } from "./clean.js";
-import type { CleaningPlan } from "./medians.js";
-
-const header = (params: string[]) => csvHeader([...FIXED_COLUMNS, ...params]);
+import { csvLine, tableHeader as header } from "../formats/presentation-tables.js";
+import type { CleaningPlan, FilteredRow } from "../formats/intermediates.js";
 
 /** header, then each part's bytes as they are */
 function concatenate(out: string, head: string, parts: string[]) {
@@ -36,7 +33,6 @@ function concatenate(out: string, head: string, parts: string[]) {
 export default defineTask({
   inputs: { plan: "file", original_rows: "files", whole_rows: "files", filtered_rows: "files" },
   outputs: { original: "file", whole_movies: "file", filtered: "file" },
-  params: [],
   run(ctx) {
     const plan = readJson<CleaningPlan>(ctx.inputs.plan);
     const { original_rows, whole_rows, filtered_rows } = ctx.inputs;

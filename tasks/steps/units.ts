@@ -2,29 +2,22 @@
 // its place in AllenSDK's unit order.
 import { defineTask, TaskError } from "#flow/task";
 import { Nwb } from "../formats/nwb/open.js";
-import { readUnits, type UnitInfo } from "../formats/nwb/read-units.js";
+import { readUnits } from "../formats/nwb/read-units.js";
 import { writeJson } from "../formats/json.js";
-
-export interface SessionUnits {
-  session: number;
-  units: UnitInfo[];
-}
+import type { SessionUnits } from "../formats/intermediates.js";
 
 export default defineTask({
   inputs: { nwb: "file" },
   outputs: { units: "file" },
-  params: ["session", "amplitude_cutoff_maximum", "presence_ratio_minimum", "isi_violations_maximum"],
+  params: { session: "integer", amplitude_cutoff_maximum: "number", presence_ratio_minimum: "number", isi_violations_maximum: "number" },
   async run(ctx) {
     const nwb = await Nwb.open(ctx.inputs.nwb);
     try {
-      const units = readUnits(nwb, {
-        amplitude_cutoff_maximum: Number(ctx.params.amplitude_cutoff_maximum),
-        presence_ratio_minimum: Number(ctx.params.presence_ratio_minimum),
-        isi_violations_maximum: Number(ctx.params.isi_violations_maximum),
-      });
+      const { amplitude_cutoff_maximum, presence_ratio_minimum, isi_violations_maximum } = ctx.params;
+      const units = readUnits(nwb, { amplitude_cutoff_maximum, presence_ratio_minimum, isi_violations_maximum });
       const kept = units.filter((u) => u.kept);
       if (kept.length === 0) throw new TaskError(`${nwb.path}: no unit passes the quality filter (${units.length} units in the file)`);
-      const out: SessionUnits = { session: Number(ctx.params.session), units };
+      const out: SessionUnits = { session: ctx.params.session, units };
       writeJson(ctx.outputs.units, out);
       ctx.log(`${units.length} units, ${kept.length} pass the default filter`);
     } finally {

@@ -1,11 +1,10 @@
 // Writes a whole synthetic EcephysProjectCache directory (docs/allen-nwb-layout.md §1): manifest.json,
 // sessions/probes/channels/units CSVs with consistent ids, and one NWB per session.
-import { mkdirSync, writeFileSync, rmSync, existsSync, renameSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSession, type SessionModel, type SessionSpec } from "./session.js";
 import { writeSessionNwb } from "./write-nwb.js";
 import { toCsv, type Cell } from "../formats/pyfmt.js";
-import { tempSibling } from "#flow/task";
 
 export type CacheScale = "example" | "full" | "many" | "dataset";
 
@@ -79,10 +78,11 @@ export const MANIFEST = {
   ],
 };
 
-/** Writes the cache into a temp folder and renames it into place: never half a cache. */
-export async function writeCache(final: string, specs: SessionSpec[], log: (m: string) => void = () => {}): Promise<SessionModel[]> {
-  // a temp name the engine's sweep recognises (host and pid of the writer)
-  const dir = tempSibling(final);
+/**
+ * Writes a cache into the folder `dir` (made if missing). `flow synth` hands it a temp
+ * folder that is renamed into place once it is whole (CommandContext.atomicFolder).
+ */
+export async function writeCache(dir: string, specs: SessionSpec[], log: (m: string) => void = () => {}): Promise<SessionModel[]> {
   mkdirSync(dir, { recursive: true });
   const models: SessionModel[] = [];
   const csv = { sessions: [] as Cell[][], probes: [] as Cell[][], channels: [] as Cell[][], units: [] as Cell[][] };
@@ -147,8 +147,6 @@ export async function writeCache(final: string, specs: SessionSpec[], log: (m: s
     ),
   );
   writeFileSync(join(dir, "units.csv"), toCsv(UNIT_CSV_COLUMNS, csv.units, new Set(["id", "ecephys_channel_id"])));
-  if (existsSync(final)) rmSync(final, { recursive: true });
-  renameSync(dir, final);
   return models;
 }
 

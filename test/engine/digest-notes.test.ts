@@ -8,7 +8,9 @@ import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
 import { writeFileSync, readFileSync, renameSync, utimesSync, appendFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { StatCache, hashCounter } from "../../engine/hash/file-hash.js";
+import { StatCache } from "../../engine/hash/stat-cache.js";
+import { hashCounter } from "../../engine/hash/sha256.js";
+import { HashThreads } from "../../engine/hash/hash-threads.js";
 import { noteDigest, DIGEST_NOTES } from "../../engine/hash/digest-notes.js";
 import { tempDir } from "../rig.js";
 
@@ -20,7 +22,7 @@ function setup() {
   const file = join(dir, "session.nwb");
   writeFileSync(file, Buffer.alloc(17 << 20, 7)); // large enough for warm()
   noteDigest(file, NOTED);
-  return { dir, file, cache: () => new StatCache(join(dir, "stat-cache.json")) };
+  return { dir, file, cache: () => new StatCache(join(dir, "stat-cache.json"), new HashThreads(1)) };
 }
 
 describe("digest notes", () => {

@@ -70,7 +70,16 @@ describe("the worker pool", () => {
       "t.ts": `import { writeFileSync } from "node:fs";\nexport default { run(ctx: any) { writeFileSync(ctx.outputs.o, String(process.pid)); } };\n`,
     });
     const ex = new LocalExecutor();
-    const job = (o: string) => ({ node: "n", key: "k", run: { module: "t.ts" }, root: dir, params: {}, inputs: {}, outputs: { o: `${dir}/${o}` } });
+    const job = (o: string) => ({
+      node: "n",
+      key: "k",
+      run: { module: "t.ts" },
+      root: dir,
+      params: {},
+      inputs: {},
+      inputHashes: {},
+      outputs: { o: `${dir}/${o}` },
+    });
     try {
       expect((await ex.execute(job("a"), () => {})).ok).toBe(true);
       const { readFileSync } = await import("node:fs");

@@ -135,7 +135,7 @@ describe("the command line", () => {
 
   it("--version, did-you-mean, and each command's options in its help", async () => {
     const ws = toyWorkspace();
-    const { FLOW_VERSION } = await import("../../engine/workspace.js");
+    const { FLOW_VERSION } = await import("../../engine/version.js");
     expect((await flow(ws, "--version")).stdout.trim()).toBe(FLOW_VERSION);
     const typo = await flow(ws, "stauts");
     expect(typo.code).toBe(2);

@@ -24,7 +24,7 @@ describe("templates", () => {
   const scope = {
     vars: { session: "715093703" },
     params: { data_dir: "data", cache: "/big/allen", n: 3, list: [1, 2] },
-    specs: { cache: { default: "", path: true } },
+    defs: { cache: { default: "", path: true } },
     where: "pipeline.yaml:9 (t)",
   };
   it("substitutes vars and params as single values", () => {

@@ -1,10 +1,13 @@
-// Honest progress: [n/N] counts only the nodes that need work (to run or restore), with
-// elapsed time and an ETA on a terminal, names never cut mid-bracket; without a terminal
-// one timestamped line per finished node.
+// Honest progress: [n/N] counts the nodes that need work (to run or restore), known when
+// the run starts; with elapsed time and an ETA on a terminal, names never cut
+// mid-bracket; without a terminal one timestamped line per finished node.
 import { describe, it, expect } from "vitest";
-import { PlainReporter, TtyReporter, formatSummary } from "../../engine/report/reporters.js";
+import { PlainReporter, TtyReporter, formatSummary } from "../../engine/reporters/console.js";
+import type { NodeOutcome } from "../../engine/model/outcome.js";
 
 const last = (out: string) => out.split("\r").pop()!;
+const ran = (id: string, ms: number): NodeOutcome => ({ ok: true, kind: "ran", id, outputs: {}, startedAt: 0, ms });
+const done = (outcome: NodeOutcome, counted = true) => ({ type: "node-done" as const, outcome, counted });
 
 describe("reporters", () => {
   it("a terminal: [n/N] over the nodes with work, elapsed, ETA, whole names only", () => {
@@ -18,14 +21,14 @@ describe("reporters", () => {
       plain,
       () => 72,
     );
-    tty.emit({ type: "plan", total: 10 });
-    for (let i = 0; i < 7; i++) tty.emit({ type: "node-done", id: `up[i=${i}]`, outcome: "up-to-date", ms: 0 });
+    tty.emit({ type: "plan", todo: 3 });
+    for (let i = 0; i < 7; i++) tty.emit(done({ ok: true, kind: "up-to-date", id: `up[i=${i}]`, outputs: {}, startedAt: 0, ms: 0 }, false));
     tty.emit({ type: "node-start", id: "bin[session=1,stimulus=a]", action: "run" });
     tty.emit({ type: "node-start", id: "bin[session=2,stimulus=a]", action: "run" });
     tty.emit({ type: "node-start", id: "bin[session=3,stimulus=a]", action: "run" });
     // 7 up to date: 3 to do, not 10; the third name does not fit in 72 columns: counted, not cut
     expect(last(out)).toMatch(/^\x1b\[2K\[0\/3\] \d+s bin\[session=1,stimulus=a\], bin\[session=2,stimulus=a\] \+1$/);
-    tty.emit({ type: "node-done", id: "bin[session=1,stimulus=a]", outcome: "ran", ms: 1200 });
+    tty.emit(done(ran("bin[session=1,stimulus=a]", 1200)));
     expect(out).toMatch(/\d\d:\d\d:\d\d \[1\/3\] ✔ bin\[session=1,stimulus=a\] \(1\.2 s\)\n/);
     expect(last(out)).toMatch(/^\x1b\[2K\[1\/3\] \d+s ETA ~\d+s bin\[session=2,stimulus=a\], bin\[session=3,stimulus=a\]$/);
     expect(out).not.toContain("up[i=0]");
@@ -40,11 +43,11 @@ describe("reporters", () => {
       (s) => out.push(s),
       (s) => err.push(s),
     );
-    quiet.emit({ type: "plan", total: 3 });
+    quiet.emit({ type: "plan", todo: 2 });
     quiet.emit({ type: "node-start", id: "a", action: "run" });
-    quiet.emit({ type: "node-done", id: "c", outcome: "up-to-date", ms: 0 });
-    quiet.emit({ type: "node-done", id: "a", outcome: "ran", ms: 1500 });
-    quiet.emit({ type: "node-done", id: "b", outcome: "restored", ms: 5 });
+    quiet.emit(done({ ok: true, kind: "up-to-date", id: "c", outputs: {}, startedAt: 0, ms: 0 }, false));
+    quiet.emit(done(ran("a", 1500)));
+    quiet.emit(done({ ok: true, kind: "restored", id: "b", outputs: {}, startedAt: 0, ms: 5 }));
     expect(out).toHaveLength(2);
     expect(out[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/2\] ✔ a \(1\.5 s\)\n$/);
     expect(out[1]).toMatch(/^\d\d:\d\d:\d\d \[2\/2\] ↺ b restored from cache\n$/);
@@ -56,10 +59,10 @@ describe("reporters", () => {
       (s) => verr.push(s),
       true,
     );
-    r.emit({ type: "plan", total: 1 });
+    r.emit({ type: "plan", todo: 1 });
     r.emit({ type: "node-start", id: "a", action: "run" });
     r.emit({ type: "node-log", id: "a", line: "62 units" });
-    r.emit({ type: "node-done", id: "a", outcome: "failed", ms: 5, error: "boom", detail: "stack" });
+    r.emit(done({ ok: false, reason: "task-failed", id: "a", startedAt: 0, ms: 5, message: "boom", detail: "stack" }));
     expect(vout).toEqual(["▶ a\n", "  a: 62 units\n"]);
     expect(verr[0]).toMatch(/^\d\d:\d\d:\d\d \[1\/1\] ✘ a: boom\n$/);
     expect(verr[1]).toBe("stack\n");

@@ -2,18 +2,17 @@ import { describe, it, expect } from "vitest";
 import { writeFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { toyWorkspace, runJson } from "../rig.js";
-import { loadPipeline } from "../../engine/pipeline/load.js";
-import { Workspace } from "../../engine/workspace.js";
-import { Planner } from "../../engine/plan/plan.js";
-import { hashCounter } from "../../engine/hash/file-hash.js";
+import { Session } from "../../engine/session/session.js";
+import { readConfig } from "../../engine/session/config.js";
+import { parseStepLine } from "../../engine/cli/command-line.js";
+import { hashCounter } from "../../engine/hash/sha256.js";
 
 async function statusInProcess(ws: string) {
-  const p = await loadPipeline(join(ws, "pipeline.yaml"));
-  const w = await Workspace.open(p.root);
-  const planner = new Planner(p, w);
+  const s = await Session.open(readConfig({ file: join(ws, "pipeline.yaml") }, {}), { warn: () => {}, parseStep: parseStepLine }, "plan");
+  const planner = await s.planner();
   const states = [];
-  for (const n of p.nodes) states.push((await planner.status(n)).state);
-  await w.close();
+  for await (const a of planner.assessAll()) states.push(a.state);
+  await s.close();
   return states;
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { readPipelineSource } from "../../engine/pipeline/source.js";
+import { readYamlSource } from "../../engine/pipeline/source.js";
 import { REPO, tempDir } from "../rig.js";
 
 const TRICKY = `version: 1
@@ -49,20 +49,20 @@ describe("reading pipeline.yaml", () => {
   ])("gives the same data as the yaml package: %s", (_name, text) => {
     const f = join(tempDir(), "pipeline.yaml");
     writeFileSync(f, text);
-    expect(readPipelineSource(f).data).toEqual(parse(text));
+    expect(readYamlSource(f).data).toEqual(parse(text));
   });
 
   it("an error found by either parser is the yaml package's message with line and column", () => {
     const f = join(tempDir(), "pipeline.yaml");
     writeFileSync(f, "version: 1\ntasks:\n  a: 1\n  a: 2\n");
-    expect(() => readPipelineSource(f, "pipeline.yaml")).toThrow('pipeline.yaml:4:3: YAML syntax error: Map keys must be unique ("a" appears twice)');
+    expect(() => readYamlSource(f, "pipeline.yaml")).toThrow('pipeline.yaml:4:3: YAML syntax error: Map keys must be unique ("a" appears twice)');
     writeFileSync(f, "version: 1\ntasks: [a\n");
-    expect(() => readPipelineSource(f, "pipeline.yaml")).toThrow(/^pipeline.yaml:3:1: YAML syntax error: /);
+    expect(() => readYamlSource(f, "pipeline.yaml")).toThrow(/^pipeline.yaml:3:1: YAML syntax error: /);
   });
 
   it("locates keys by line after a fast read", () => {
     const f = join(tempDir(), "pipeline.yaml");
     writeFileSync(f, "version: 1\ntasks:\n  first: {}\n  second:\n    run: x\n");
-    expect(readPipelineSource(f, "p.yaml").locate(["tasks", "second", "run"])).toBe("p.yaml:5 (tasks.second.run)");
+    expect(readYamlSource(f, "p.yaml").locate(["tasks", "second", "run"])).toBe("p.yaml:5 (tasks.second.run)");
   });
 });

@@ -5,8 +5,9 @@ import { writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { join, basename } from "node:path";
 import { execa } from "execa";
 import { tempDir, REPO } from "../rig.js";
-import { tempSibling, deadTemp } from "../../engine/store/atomic.js";
-import { hostTag, readLock } from "../../engine/lock/lock.js";
+import { tempSibling, deadTemp } from "../../engine/host/temp.js";
+import { readLock } from "../../engine/host/lock.js";
+import { hostTag } from "../../engine/host/process.js";
 
 describe("cross-host safety", () => {
   it("temp names carry host and pid; only this host's dead writers are swept at once", () => {
@@ -32,7 +33,7 @@ describe("cross-host safety", () => {
     const script = join(ws, "take.ts");
     writeFileSync(
       script,
-      `import { Lock } from ${JSON.stringify(join(REPO, "engine/lock/lock.ts"))};
+      `import { Lock } from ${JSON.stringify(join(REPO, "engine/host/lock.ts"))};
 const l = new Lock(${JSON.stringify(lock)});
 const go = Number(process.argv[2]);
 while (Date.now() < go) { /* start together */ }
@@ -51,7 +52,7 @@ try { l.acquire("race"); console.log("got"); setTimeout(() => l.release(), 1500)
   it("an empty or garbage lock (flow never writes one: locks appear whole) is taken over", async () => {
     const ws = tempDir();
     mkdirSync(join(ws, ".flow"));
-    const { Lock } = await import("../../engine/lock/lock.js");
+    const { Lock } = await import("../../engine/host/lock.js");
     for (const junk of ["", "{not json"]) {
       writeFileSync(join(ws, ".flow/lock"), junk);
       const l = new Lock(join(ws, ".flow/lock"));

@@ -1,5 +1,7 @@
-// Item 11: only `flow run` prepares; status and dag write nothing and say what run would
-// do; every path resolves against the pipeline file's folder, wherever flow starts.
+// Only `flow run` prepares; status, dag, run -n, report and gc write nothing of the
+// pipeline's and say what run would do — dag, run -n and report describe the graph, with
+// "*" for the members of a set whose inputs prepare has yet to make; every path resolves
+// against the pipeline file's folder, wherever flow starts.
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -37,16 +39,27 @@ export async function command({ args }: { args: string[] }) {
 `;
 
 describe("read-only commands write nothing", () => {
-  it("status and dag on a fresh clone say what run would prepare, and create nothing", async () => {
+  it("on a fresh clone status, dag, run -n, report and gc say what run would prepare, describe the graph, and create nothing", async () => {
     const ws = toyWorkspace({ "pipeline.yaml": yaml, "tasks/make.ts": make });
+    const prepare = `creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`;
     const st = await flow(ws, "status");
     expect(st.code).toBe(0);
-    expect(st.stdout.trim()).toBe(`not prepared yet: 'flow run' first creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`);
-    const dag = await flow(ws, "dag");
-    expect(dag.code).toBe(3);
-    expect(dag.stderr.trim()).toBe(`flow: not prepared yet: 'flow run' first creates ${join(ws, "gen")} (flow make ${join(ws, "gen")})`);
+    expect(st.stdout.trim()).toBe(`not prepared yet: 'flow run' first ${prepare}`);
+    const dag = await flow(ws, "dag", "--format", "json");
+    expect(dag.code).toBe(0);
+    expect(JSON.parse(dag.stdout)).toEqual({ nodes: ["copy[name=*]"], edges: [] });
+    expect(dag.stderr.trim()).toBe(`flow dag: not prepared yet (flow run would first ${prepare}); * stands for the members of name`);
+    const tasks = await flow(ws, "dag", "--tasks", "--format", "json");
+    expect(JSON.parse(tasks.stdout)).toEqual({ nodes: ["copy"], edges: [] });
+    const dry = await flow(ws, "run", "-n");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would prepare: ${prepare}`);
+    expect(dry.stdout).toMatch(/would run +copy\[name=\*\]/);
+    expect(dry.stdout).toMatch(/dry run: 1 prepare step\(s\), 1 to run, 0 to restore, 0 up to date$/);
+    expect((await flow(ws, "report", "-o", join(tempDir(), "r.html"))).code).toBe(0);
+    expect((await flow(ws, "gc", "--dry-run")).code).toBe(0);
     expect(existsSync(join(ws, "gen"))).toBe(false);
-    expect(existsSync(join(ws, ".flow"))).toBe(false);
+    expect(readdirSync(ws).sort()).toEqual(["in", "pipeline.yaml", "tasks"].concat(existsSync(join(ws, ".flow")) ? [".flow"] : []).sort());
   });
 
   it("from another folder, status writes nothing there, and run prepares beside the pipeline file", async () => {

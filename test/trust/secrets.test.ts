@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import Keyv from "keyv";
 import { FLOW, read, tempDir, toyWorkspace } from "../rig.js";
-import { ActionIndex, type IndexEntry } from "../../engine/store/index.js";
+import { ActionIndex } from "../../engine/cache/action-index.js";
+import type { CacheEntry as IndexEntry } from "../../engine/cache/cache.js";
 
 const urls: [string, string | undefined][] = [
   ["Redis with requirepass", process.env.FLOW_TEST_REDIS_PASSWORD_URL],
@@ -150,7 +151,7 @@ describe.skipIf(!redisUrl)("with a lab secret, a forged index entry is refused a
     expect(s2.restored).toContain("upper[name=b]");
     expect(read(second, "out/a.up")).toBe(`ALPHA\n${tag}`);
     // 2. signed, but with another secret
-    const other = await ActionIndex.open("/nonexistent", redisUrl, 5000, Buffer.from("another-secret-of-16+chars"));
+    const other = await ActionIndex.open({ dir: "/nonexistent", url: redisUrl, timeoutMs: 5000, secret: Buffer.from("another-secret-of-16+chars") });
     await other.set(a.key, { outputs: b.outputs, node: "upper[name=a]", at: new Date().toISOString() });
     await other.close();
     const third = toyWorkspace();

@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync, chmodSync, appendFileSync, mkdirSync, exist
 import { join } from "node:path";
 import { hostname } from "node:os";
 import { toyWorkspace, flow, runJson, read, objects } from "../rig.js";
-import { hostTag } from "../../engine/lock/lock.js";
+import { hostTag } from "../../engine/host/process.js";
 
 describe("smaller holes", () => {
   it("a corrupt object, then invalidate: the next run recomputes and replaces the bad object", async () => {

@@ -1,90 +1,85 @@
 // `flow log`: what happened. Provenance records of executed nodes (the default), the run
 // history (--runs), what one run did to each node (--run ID), and what a task printed
 // (--output).
-import { dirname, join, resolve } from "node:path";
-import { splitFile, common, str, flag, type CommandSpec, type Values } from "../args.js";
-import { openContext, openWorkspace, type Io } from "../context.js";
-import { parseArgsToSelection, checkSelectorKeys, selectFromArgs } from "../../plan/select.js";
+import { splitFile, commonInput, str, flag, type CommandSpec, type Values } from "../options.js";
+import { openSession, type Io } from "../io.js";
+import { parseArgsToSelection, checkSelectorKeys, selectFromArgs, matches } from "../../plan/select.js";
 import { readRun, resolveRunId, runIds, type RunInfo, type RunNode } from "../../records/runs.js";
 import { readTaskOutput } from "../../records/task-output.js";
 import { FlowError } from "../../errors.js";
+import { terminalSafe } from "../terminal.js";
 
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
 const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
 
-/**
- * The records need no graph: a workspace whose current params point at inputs not
- * prepared yet (another allen_cache) still shows its history. Only targets (node ids,
- * output paths) need the expanded pipeline, and then its error stands.
- */
-async function openForRecords(values: Values, file: string, needGraph: boolean) {
-  try {
-    return await openContext({ ...common(values), file });
-  } catch (e) {
-    if (needGraph || !(e instanceof FlowError) || e.reason !== "prepare-pending") throw e;
-    return { pipeline: undefined, ws: await openWorkspace(dirname(resolve(file)), common(values)) };
-  }
-}
-
 async function logCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
   const { sels, targets } = parseArgsToSelection(rest);
-  const { pipeline, ws } = await openForRecords(values, file, targets.length > 0);
+  const input = commonInput(values, file);
+  // The records need no graph beyond its names: before `prepare:` has made the inputs,
+  // the history of this workspace still shows (targets need the real graph).
+  const session = await openSession(input, io, targets.length ? "plan" : "describe");
   try {
-    const runsDir = join(ws.flowDir, "runs");
-    if (flag(values, "runs")) return listRuns(runsDir, io, !!values.json);
-    if (pipeline) checkSelectorKeys(pipeline.nodes, sels);
+    const runsDir = session.workspace.runsDir;
+    const warn = (m: string) => io.err(`warning: ${m}\n`);
+    if (flag(values, "runs")) return listRuns(runsDir, io, input.json ?? false, warn);
+    const pipeline = session.graph;
+    checkSelectorKeys(pipeline.nodes, sels);
     // targets (node ids, output paths) name nodes of the current graph
-    const ids =
-      pipeline && targets.length
-        ? new Set(
-            selectFromArgs(
-              pipeline.nodes,
-              targets.map((t) => t.target),
-            ).map((n) => n.id),
-          )
-        : undefined;
-    const match = (node: string, task: string, vars: Record<string, string>) =>
-      (!ids || ids.has(node)) && sels.every((s) => (s.key === "task" ? task === s.value : vars[s.key] === s.value));
-
+    const ids = targets.length
+      ? new Set(
+          selectFromArgs(
+            pipeline.nodes,
+            targets.map((t) => t.target),
+          ).map((n) => n.id),
+        )
+      : undefined;
+    const match = (node: string, task: string, vars: Record<string, string>) => (!ids || ids.has(node)) && matches({ task, vars }, sels);
     const runArg = str(values, "run");
     if (flag(values, "output")) {
       // the last execution of each selected node (of this run, with --run)
-      const inRun = runArg ? new Set(loadRun(runsDir, runArg).nodes.map((n) => n.key)) : undefined;
-      const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
+      const inRun = runArg ? new Set(loadRun(runsDir, runArg, warn).nodes.map((n) => n.key)) : undefined;
+      const recs = session
+        .provenance()
+        .all()
+        .filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
       const last = new Map(recs.map((r) => [r.node, r]));
       if (last.size === 0)
         throw new FlowError(
           "selector-invalid",
           `no executed node matches ${rest.join(" ") || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`,
         );
+      const show = (s: string) => io.out(io.isTTY ? terminalSafe(s) : s);
       for (const r of last.values()) {
-        const text = readTaskOutput(ws.cacheDir, r.key);
-        if (last.size > 1 || values.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
+        const text = readTaskOutput(session.cacheDir, r.key);
+        if (last.size > 1 || input.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
         // executions recorded with a run id keep their output; none means it printed nothing
-        io.out(text !== undefined ? text : r.run ? "(the task printed nothing)\n" : "(no output was kept for this execution)\n");
+        show(text !== undefined ? text : r.run ? "(the task printed nothing)\n" : "(no output was kept for this execution)\n");
       }
       return 0;
     }
     if (runArg) {
-      const run = loadRun(runsDir, runArg);
+      const run = loadRun(runsDir, runArg, warn);
       const nodes = run.nodes.filter((n) => match(n.id, n.task, n.vars));
-      if (values.json) io.out(JSON.stringify({ ...run, nodes }) + "\n");
+      if (input.json) io.out(JSON.stringify({ ...run, nodes }) + "\n");
       else {
         io.out(`${describeRun(run)}\n`);
         for (const n of nodes) io.out(nodeLine(n));
       }
       return 0;
     }
-    const recs = ws.records.all().filter((r) => match(r.node, r.task, r.vars));
-    if (values.json) io.out(JSON.stringify(recs) + "\n");
+    const recs = session
+      .provenance()
+      .all()
+      .filter((r) => match(r.node, r.task, r.vars));
+    if (input.json) io.out(JSON.stringify(recs) + "\n");
     else
       for (const r of recs) {
         const ms = Date.parse(r.end) - Date.parse(r.start);
         io.out(
           `${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`,
         );
-        if (values.verbose) {
+        if (input.verbose) {
           for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
           for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
         }
@@ -92,13 +87,13 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
       }
     return 0;
   } finally {
-    await ws.close();
+    await session.close();
   }
 }
 
-function loadRun(dir: string, want: string): RunInfo {
+function loadRun(dir: string, want: string, warn: (m: string) => void): RunInfo {
   const id = resolveRunId(dir, want);
-  const run = id ? readRun(dir, id) : undefined;
+  const run = id ? readRun(dir, id, warn) : undefined;
   if (!run) {
     const ids = runIds(dir);
     throw new FlowError(
@@ -121,12 +116,12 @@ function describeRun(r: RunInfo): string {
 
 function nodeLine(n: RunNode): string {
   const usage = [`cpu ${opt(n.cpuMs, (x) => secs(x))}`, `rss ${opt(n.maxRssMb, (x) => `${x} MB`)}`, ...(n.lane ? [n.lane] : [])].join("  ");
-  return `  ${n.outcome.padEnd(9)} ${n.id}  ${secs(n.ms)}  ${usage}${n.error ? `\n    error: ${n.error}` : ""}\n`;
+  return `  ${n.outcome.padEnd(9)} ${n.id}${n.attempt ? ` (attempt ${n.attempt})` : ""}  ${secs(n.ms)}  ${usage}${n.error ? `\n    error: ${n.error}` : ""}\n`;
 }
 
-function listRuns(dir: string, io: Io, json: boolean): number {
+function listRuns(dir: string, io: Io, json: boolean, warn: (m: string) => void): number {
   const runs = runIds(dir)
-    .map((id) => readRun(dir, id))
+    .map((id) => readRun(dir, id, warn))
     .filter((r): r is RunInfo => !!r);
   if (json) io.out(JSON.stringify(runs.map((r) => ({ ...r.header, end: r.end, nodes: r.nodes.length }))) + "\n");
   else if (runs.length === 0) io.out("no run recorded yet\n");
@@ -140,7 +135,7 @@ export const log: CommandSpec = {
   description: [
     "Without options: the provenance records of executed nodes — node, key, code version, params, inputs and outputs with their hashes, start and end, CPU time, peak RSS, host, status.",
     "",
-    "--runs lists every run (id, outcome, duration, counts, command line); --run ID (or last, last~1) shows what that run did to each node: ran, restored, failed or skipped, with duration, CPU time, peak RSS and where it ran; --output prints what a task printed (stdout, stderr, its log lines; the last 64 kB) in its last execution.",
+    "--runs lists every run (id, outcome, duration, counts, command line); --run ID (or last, last~1) shows what that run did to each node: ran, restored, failed or skipped, with duration, CPU time, peak RSS and where it ran; --output prints what a task printed (stdout, stderr, its log lines; the last 64 kB) in its last execution (on a terminal, its control sequences are shown, not obeyed).",
     "",
     "Selectors: key=value (stimulus=dot_motion, task=bin), a node id, or an output path.",
   ].join("\n"),

@@ -1,51 +1,82 @@
 // `flow node-run --job spec.json [--job spec2.json …]`: what a cluster job runs. It
 // plans the workspace (on the shared filesystem) once, and for each node checks that its
-// key is still the one the head submitted, executes it and stores its results in the
-// shared cache, leaving `<key>.result` beside the spec for the head. The head restores
-// the results from the cache. Not meant to be typed by hand.
-import { readFileSync, writeFileSync } from "node:fs";
+// key is still the one the head submitted, runs it as the head's own pool would
+// (lifecycle/run-here.ts) and stores its results in the shared cache, leaving
+// `<key>.result` — with the provenance record, which the head appends — beside the spec.
+// The head restores the results from the cache. Not meant to be typed by hand.
 import { dirname, join } from "node:path";
-import { list, type CommandSpec, type Values } from "../args.js";
-import type { Io } from "../context.js";
-import { loadPipeline } from "../../pipeline/load.js";
-import { Workspace } from "../../workspace.js";
-import { Planner } from "../../plan/plan.js";
+import { list, type CommandSpec, type Values } from "../options.js";
+import { openSession, type Io } from "../io.js";
+import { readConfig } from "../../session/config.js";
 import { LocalExecutor } from "../../exec/local.js";
-import { executeIntoCache } from "../../schedule/execute-node.js";
+import { runHere } from "../../lifecycle/run-here.js";
+import type { LifecycleContext } from "../../lifecycle/context.js";
+import { writeTaskOutput } from "../../records/task-output.js";
+import type { ProvenanceRecord } from "../../records/provenance.js";
 import { FlowError } from "../../errors.js";
-import type { NodeJobSpec, NodeResultFile } from "../../exec/slurm.js";
+import { readJsonRecord } from "../../host/records.js";
+import { writeFileAtomic } from "../../host/temp.js";
+import { allOutputPaths } from "../../model/graph-node.js";
+import type { NodeJobResult, NodeJobSpec } from "../../exec/slurm.js";
 
 async function nodeRunCommand(_positionals: string[], values: Values, io: Io): Promise<number> {
   const files = list(values, "job");
   if (files.length === 0) throw new FlowError("usage", "flow node-run --job <spec.json> [--job …]");
-  const specs = files.map((f) => ({ file: f, spec: JSON.parse(readFileSync(f, "utf8")) as NodeJobSpec }));
+  const specs = files.map((file) => {
+    const spec = readJsonRecord<NodeJobSpec>(file, "slurm-job", (m) => io.err(`flow node-run: ${m}\n`), false);
+    if (!spec) throw new FlowError("io-error", `${file}: not a valid job spec`);
+    return { file, spec };
+  });
   const first = specs[0]!.spec; // one group: one pipeline, one set of params and cache
-  const pipeline = await loadPipeline(first.pipeline, { sets: first.sets, prepare: false });
-  // the cache URL comes in the job's environment (sbatch exports the head's), never in a file
-  const ws = await Workspace.open(pipeline.root, { cacheDir: first.cacheDir, cacheUrl: process.env.FLOW_CACHE_URL });
-  const executor = new LocalExecutor();
+  // the cache URL and the secret come in the job's environment (sbatch exports the head's), never in a file
+  const input = {
+    file: first.pipeline,
+    set: Object.entries(first.sets).map(([k, v]) => `${k}=${v}`),
+    params: first.paramsFile,
+    cacheDir: first.cacheDir,
+    link: first.link,
+  };
+  const session = await openSession(input, io, "plan", readConfig(input));
+  const executor = new LocalExecutor({ workerNodeOptions: session.config.workerNodeOptions, shellNodeOptions: session.config.shellNodeOptions });
   let failed = 0;
   try {
-    const planner = new Planner(pipeline, ws);
-    const need = pipeline.dag.closureUp(specs.map((s) => s.spec.node));
-    const status = new Map<string, Awaited<ReturnType<Planner["status"]>>>();
-    for await (const st of planner.assess(need)) status.set(st.node.id, st);
+    const pipeline = session.graph;
+    const planner = await session.planner();
+    const cache = await session.cache();
+    for await (const _ of planner.assessAll(pipeline.dag.closureUp(specs.map((s) => s.spec.node)))) void _;
     for (const { file, spec } of specs) {
-      const result = (r: NodeResultFile) => writeFileSync(join(dirname(file), `${spec.key}.result`), JSON.stringify(r));
+      let provenance: ProvenanceRecord | undefined;
+      const ctx: LifecycleContext = {
+        root: session.root,
+        planner,
+        cache,
+        executor,
+        state: session.workspace.state,
+        stat: session.workspace.stat,
+        tmpDir: session.workspace.tmpDir,
+        provenance: { append: (r) => (provenance = r) },
+        taskOutput: (key, text) => writeTaskOutput(session.cacheDir, key, text),
+        logger: { emit: (e) => (e.type === "node-log" ? io.out(`${e.id}: ${e.line}\n`) : undefined) },
+        claimed: new Set(pipeline.nodes.flatMap(allOutputPaths)),
+        runId: spec.run,
+        live: true,
+        materialise: false,
+      };
+      const result = (r: NodeJobResult) => writeFileAtomic(join(dirname(file), `${spec.key}.result`), JSON.stringify({ ...r, provenance }));
       const node = pipeline.nodes.find((n) => n.id === spec.node);
-      const st = status.get(spec.node);
+      const a = node && (await planner.assess(node));
       let error: string | undefined;
-      let usage: NodeResultFile["usage"];
-      if (!node || !st) error = `no node ${spec.node} in ${spec.pipeline}`;
-      else if (!st.key) error = `inputs not ready: ${st.reasons.join("; ")}`;
-      else if (st.key !== spec.key)
-        error = `the workspace changed since the job was submitted (key ${st.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
+      let usage: NodeJobResult["usage"];
+      if (!node || !a) error = `no node ${spec.node} in ${spec.pipeline}`;
+      else if (!a.key) error = `inputs not ready: ${a.reasons.join("; ")}`;
+      else if (a.key !== spec.key)
+        error = `the workspace changed since the job was submitted (key ${a.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
       else {
-        const r = await executeIntoCache(pipeline, ws, node, st, executor, (line) => io.out(`${spec.node}: ${line}\n`), spec.run);
-        usage = r.usage;
-        if (!r.ok) {
-          error = r.error;
-          if (r.detail) io.err(`${r.detail}\n`);
+        const o = await runHere(node, a, ctx, { id: node.id, startedAt: Date.now(), key: a.key, reasons: a.reasons });
+        usage = o.usage;
+        if (!o.ok) {
+          error = o.message;
+          if (o.detail) io.err(`${o.detail}\n`);
         }
       }
       if (error) {
@@ -60,7 +91,7 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
     return failed ? 1 : 0;
   } finally {
     await executor.close();
-    await ws.close();
+    await session.close();
   }
 }
 
@@ -70,5 +101,6 @@ export const nodeRun: CommandSpec = {
   args: "",
   options: [{ flags: "--job <spec.json>", description: "a node to run (repeatable)", repeat: true, noDash: true }],
   hidden: true,
+  noCommon: true,
   run: nodeRunCommand,
 };

@@ -12,7 +12,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { noteDigest } from "#flow/task";
+import { noteDigest } from "#flow/command";
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { Transform } from "node:stream";

@@ -57,5 +57,5 @@ export function readScreenGaze(nwb: Nwb): { times: Float64Array; columns: Record
  * bin nodes each resample the same signals; reading them was ~0.4 s a full session).
  */
 export function sessionSignals(nwb: Nwb): { running: Signal; gaze: ReturnType<typeof readScreenGaze> } {
-  return keptPerFile("signals", nwb.path, () => ({ running: readRunningSpeed(nwb), gaze: readScreenGaze(nwb) }));
+  return keptPerFile("signals", nwb.identity, () => ({ running: readRunningSpeed(nwb), gaze: readScreenGaze(nwb) }));
 }

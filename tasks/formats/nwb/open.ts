@@ -49,16 +49,18 @@ export class Nwb {
   private constructor(
     readonly path: string,
     readonly file: H5File,
+    /** the content hash the engine computed for the file (ctx.inputHashes): what a worker's memo knows it by */
+    readonly identity: string | undefined,
   ) {}
 
-  static async open(path: string): Promise<Nwb> {
+  static async open(path: string, identity?: string): Promise<Nwb> {
     checkHdf5File(path);
     const lib = await h5();
     const file = new lib.File(path, "r");
     if ((file as unknown as { file_id: bigint }).file_id < 0n) {
       throw new TaskError(`${path}: HDF5 could not open the file (corrupt?)`);
     }
-    const nwb = new Nwb(path, file);
+    const nwb = new Nwb(path, file, identity);
     try {
       nwb.validate();
     } catch (e) {

@@ -143,12 +143,12 @@ export function forEachUnitSpikes(
  * The spike times of one session's units, kept by the worker for its next node: the ten
  * bin nodes of a session would each read every spike time again (~0.3 s apiece on a
  * full session), and the scheduler hands a worker the bins of one session one after
- * another. One session at a time is kept (~0.25 GB at full size). The file is known by
- * the same identity the engine trusts for its stat cache — path, size, mtime, inode —
- * and the engine re-checks every input of a node after it ran.
+ * another. One session at a time is kept (~0.25 GB at full size), known by the content
+ * hash the engine computed for the file (Nwb.identity): other bytes are read again,
+ * whatever their path and stat.
  */
 export function unitSpikes(nwb: Nwb, rows: number[]): Map<number, Float64Array> {
-  const units = keptPerFile("unit spikes", nwb.path, () => new Map<number, Float64Array>());
+  const units = keptPerFile("unit spikes", nwb.identity, () => new Map<number, Float64Array>());
   const missing = rows.filter((r) => !units.has(r));
   if (missing.length) forEachUnitSpikes(nwb, missing, (row, s) => units.set(row, s));
   return units;

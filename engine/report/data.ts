@@ -1,0 +1,98 @@
+// What `flow report` shows, gathered from the session: the last run and the one before,
+// every node's state now with what the last run did to it, the task graph, the params
+// and what changed, and the pipeline's own section.
+import { topologicalGenerations } from "graphology-dag";
+import type { Session } from "../session/session.js";
+import { readRun, resolveRunId } from "../records/runs.js";
+import { redactValue } from "../host/redact.js";
+import { canonical } from "../hash/canonical.js";
+import { taskGraph } from "../graph/task-graph.js";
+import { loadSectionModule } from "../api/modules.js";
+import { outputPathsOf } from "../model/graph-node.js";
+import type { ReportData, ReportNode } from "./html.js";
+
+export async function reportData(session: Session): Promise<ReportData> {
+  const pipeline = session.graph;
+  const runsDir = session.workspace.runsDir;
+  const lastId = resolveRunId(runsDir, "last");
+  const last = lastId ? readRun(runsDir, lastId) : undefined;
+  const prevId = resolveRunId(runsDir, "last~1");
+  const prev = prevId ? readRun(runsDir, prevId) : undefined;
+  const ran = new Map((last?.nodes ?? []).map((n) => [n.id, n]));
+
+  const planner = await session.planner();
+  const nodes: ReportNode[] = [];
+  for await (const a of planner.assessAll()) {
+    const n = a.node;
+    const r = ran.get(n.id);
+    nodes.push({
+      id: n.id,
+      task: n.task,
+      vars: n.vars,
+      state: a.state,
+      reasons: a.reasons,
+      ...(r
+        ? {
+            outcome: r.outcome,
+            ms: r.ms,
+            cpuMs: r.cpuMs,
+            maxRssMb: r.maxRssMb,
+            lane: r.lane,
+            start: Date.parse(r.start),
+            end: Date.parse(r.end),
+            error: r.error,
+          }
+        : {}),
+    });
+  }
+  // The task graph, in columns by topological generation (graphology-dag).
+  const g = taskGraph(Object.keys(pipeline.def.tasks), pipeline.deps);
+  const layer = new Map<string, number>();
+  topologicalGenerations(g).forEach((gen, i) => {
+    for (const t of gen) layer.set(t, i);
+  });
+  const tasks = Object.entries(pipeline.def.tasks).map(([id, t]) => ({
+    id,
+    description: t.description,
+    layer: layer.get(id) ?? 0,
+    deps: g.inNeighbors(id),
+    foreach: t.foreach ?? [],
+  }));
+
+  const shown = redactValue(last?.header.params ?? pipeline.params);
+  const before = prev?.header.params;
+  const params = Object.entries(shown).map(([name, value]) => ({
+    name,
+    value,
+    previous: before?.[name],
+    changed: !!before && canonical(before[name]) !== canonical(value),
+  }));
+
+  const section = await loadSectionModule(pipeline.def, pipeline.root);
+  return {
+    title: pipeline.def.description ?? "flow report",
+    generated: new Date().toISOString(),
+    run: last
+      ? {
+          id: last.header.id,
+          status: last.end?.status ?? "no end recorded",
+          argv: redactValue(last.header.argv),
+          executor: last.header.executor,
+          start: last.header.start,
+          wallMs: last.end?.wallMs,
+          counts: last.end?.counts,
+        }
+      : undefined,
+    tasks,
+    nodes,
+    params,
+    previousRun: prev?.header.id,
+    section: section
+      ? await section({
+          root: pipeline.root,
+          params: pipeline.params,
+          outputs: (task) => pipeline.nodes.filter((n) => n.task === task).map((n) => ({ vars: n.vars, paths: outputPathsOf(n) })),
+        })
+      : undefined,
+  };
+}

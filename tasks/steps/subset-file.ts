@@ -1,0 +1,21 @@
+// Per natural-visual stimulus: <data_dir>/03_subset_natural_visual/<stimulus>.h5, the
+// stimulus file with only the structures whose acronym starts with the prefix (VIS).
+import { defineTask } from "#flow/task";
+import { writeStimulusFile } from "../formats/netcdf.js";
+
+export default defineTask({
+  inputs: { cubes: "files" },
+  outputs: { h5: "file" },
+  params: { natural_visual: "string", gzip_level: "integer", structure_prefix: "string" },
+  async run(ctx) {
+    const prefix = ctx.params.structure_prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const r = await writeStimulusFile(ctx.outputs.h5, ctx.inputs.cubes, {
+      stimulus: ctx.params.natural_visual,
+      gzip: ctx.params.gzip_level,
+      flowVersion: ctx.flowVersion,
+      nodeKey: ctx.key,
+      structures: new RegExp(`^${prefix}`),
+    });
+    ctx.log(`${r.sessions} sessions, ${r.groups} session×structure groups`);
+  },
+});
