@@ -2,7 +2,11 @@
 // plan): their shapes, in one place, so that no step imports another step.
 import type { Presentation } from "./nwb/read-presentations.js";
 import type { UnitInfo } from "./nwb/read-units.js";
-import type { Row } from "../science/cleaning.js";
+
+/** A presentation of a session, as the clean-up handles it. */
+export interface Row extends Presentation {
+  session: number;
+}
 
 /** units.json: every unit with AllenSDK's default-filter verdict, its structure and its place in AllenSDK's unit order. */
 export interface SessionUnits {

@@ -1,11 +1,9 @@
 // Presentation clean-up over all sessions (docs/design.md §4.2–4.4): whole-movie merge, the
 // median-duration filter, and blank/invalid removal.
-import type { Cell, Presentation } from "../formats/nwb/read-presentations.js";
-import type { PresentationSummary } from "../formats/intermediates.js";
+import type { Cell } from "../formats/nwb/read-presentations.js";
+import type { PresentationSummary, Row } from "../formats/intermediates.js";
 
-export interface Row extends Presentation {
-  session: number;
-}
+export type { Row };
 
 export const isMovie = (name: string) => name.startsWith("natural_movie");
 
