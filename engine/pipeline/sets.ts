@@ -5,7 +5,7 @@ import { resolve, isAbsolute } from "node:path";
 import { existsSync } from "node:fs";
 import { FlowError } from "../errors.js";
 import { globWildcards } from "./glob.js";
-import { tableSet, whereValues } from "./table-set.js";
+import { checkMember, tableSet, whereValues } from "./table-set.js";
 import { substitute } from "./template.js";
 import type { YamlSource } from "./source.js";
 import type { ParamDef, PipelineDef, SetDef } from "./types.js";
@@ -120,10 +120,7 @@ export function resolveSets(
     }
     const strs = [...new Set(values.map(String))].sort(naturalCompare);
     if (strs.length === 0) throw new FlowError("pipeline-invalid", `${c.where}: set '${name}' is empty`);
-    for (const v of strs) {
-      if (v === "" || v.includes("/") || v === "..")
-        throw new FlowError("param-invalid", `${c.where}: set '${name}' has value ${JSON.stringify(v)}, which cannot name a node or a path`);
-    }
+    for (const v of strs) checkMember(v, c.where, name);
     sets[name] = strs;
   }
   return { sets, unread };

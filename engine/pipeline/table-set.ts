@@ -30,6 +30,16 @@ export function whereValues(where: Record<string, string>, params: Record<string
   return out;
 }
 
+/**
+ * A set member names nodes and paths (session_${session}/…): it must be a plain name — not
+ * empty, no '/', not '..'. The one rule for every set, and for anything that reads a set's
+ * table (flow fetch writes files named by its members).
+ */
+export function checkMember(v: string, where: string, setName: string) {
+  if (v === "" || v.includes("/") || v.includes("\\") || v === "." || v === "..")
+    throw new FlowError("param-invalid", `${where}: set '${setName}' has value ${JSON.stringify(v)}, which cannot name a node or a path`);
+}
+
 export function tableSet(t: TableSetSpec, params: Record<string, ParamValue>, at: string, setName: string): string[] {
   let text: string;
   try {
@@ -56,8 +66,10 @@ export function tableSet(t: TableSetSpec, params: Record<string, ParamValue>, at
     }
     return { i, wanted: new Set(wanted) };
   });
-  return rows
+  const members = rows
     .filter((r) => r.length > 1 || r[0] !== "")
     .filter((r) => filters.every((f) => f.wanted.has(r[f.i] ?? "")))
     .map((r) => r[key] ?? "");
+  for (const m of members) checkMember(m, `${t.file} (${at})`, setName);
+  return members;
 }

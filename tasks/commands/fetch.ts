@@ -7,8 +7,8 @@
 // session NWB files of the sessions that sessions.csv lists, restricted by
 // `session_ids` / `session_types` exactly as the pipeline's `session` set restricts
 // them. A file already present is never fetched again; LFP files are never fetched.
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, relative, resolve, isAbsolute } from "node:path";
 import {
   FlowError,
   redactUrl,
@@ -22,6 +22,8 @@ import {
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { download, gb, partialBytes, type Fetched } from "./fetch/download.js";
 import { Progress } from "./fetch/progress.js";
+import { Space } from "./fetch/space.js";
+import { tableProblem } from "./fetch/tables.js";
 
 /** The bucket that holds the AllenSDK cache of the Visual Coding – Neuropixels dataset. */
 export const ALLEN_BUCKET = "https://allen-brain-observatory.s3.us-west-2.amazonaws.com/visual-coding-neuropixels/ecephys-cache/";
@@ -48,6 +50,11 @@ interface Settings {
   types: string[];
   connections: number;
   retries: number;
+  /** the download knobs tests turn (FLOW_FETCH_*): backoff, silence, and the minimum rate over a window */
+  backoffMs: number;
+  idleTimeoutMs: number;
+  minRate: number;
+  stallWindowMs: number;
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === "" ? [] : [String(v)]);
@@ -75,6 +82,10 @@ function settings({ args, options }: CommandInput, ctx: Pick<CommandContext, "ro
     types: splitList(values["session-types"]) ?? list(ctx.params.session_types),
     connections: int("connections", values.connections, ctx.params.fetch_connections ?? 4, 1, 64),
     retries: int("retries", values.retries, 5, 0, 100),
+    backoffMs: Number(process.env.FLOW_FETCH_BACKOFF_MS ?? 1000),
+    idleTimeoutMs: Number(process.env.FLOW_FETCH_IDLE_TIMEOUT_MS ?? 60_000),
+    minRate: Number(process.env.FLOW_FETCH_MIN_RATE ?? 1024),
+    stallWindowMs: Number(process.env.FLOW_FETCH_STALL_WINDOW_MS ?? 30_000),
   };
 }
 
@@ -89,14 +100,40 @@ function selected(s: Settings): string[] {
 }
 
 function missingSessions(s: Settings): string[] {
-  return selected(s).filter((id) => !existsSync(join(s.dir, nwbOf(id))));
+  return selected(s).filter((id) => !existsSync(destination(s.dir, nwbOf(id))));
+}
+
+/**
+ * Where a file of the cache goes: under the cache folder, whatever a table said. (Session
+ * ids are checked by the set's own rule in tableSet — no '/', no '..' — and every path is
+ * checked here again.)
+ */
+function destination(dir: string, rel: string): string {
+  const dest = resolve(dir, rel);
+  const r = relative(dir, dest);
+  if (r === "" || r.startsWith("..") || isAbsolute(r)) throw new FlowError("input-missing", `flow fetch: ${rel} would be written outside ${dir}: refused`);
+  return dest;
+}
+
+/** The tables that are not here, or not what they should be (an HTML page kept by an older fetch): those are fetched (again). */
+function tablesToFetch(s: Settings, log?: (m: string) => void): string[] {
+  return TABLES.filter((t) => {
+    const p = join(s.dir, t);
+    if (!existsSync(p)) return true;
+    const bad = tableProblem(t, p);
+    if (bad && log) {
+      log(`fetch: ${t} here is not a valid table (${bad}): fetching it again`);
+      rmSync(p);
+    }
+    return !!bad;
+  });
 }
 
 export const pending: PendingFn = (input, ctx) => {
   const s = settings(input, ctx);
   if (!s.source) return undefined;
   const from = `from ${redactUrl(s.source)}`;
-  const tables = TABLES.filter((t) => !existsSync(join(s.dir, t)));
+  const tables = tablesToFetch(s);
   if (tables.includes("sessions.csv")) return `fetches ${from} into ${s.dir}: sessions.csv, then the sessions it lists`;
   const missing = missingSessions(s);
   if (missing.length === 0 && tables.length === 0) return undefined;
@@ -120,8 +157,16 @@ export const command: CommandFn = async (input, ctx) => {
   return 0;
 };
 
+/** Failures as one message: one cause seen by every file (a refused connection) is said once. */
+function failureText(failures: string[], source: string): string {
+  const causes = new Set(failures.map((f) => f.replace(/^\S+: /, "")));
+  if (failures.length > 1 && causes.size === 1) return `${redactUrl(source)}…: ${[...causes][0]} (${failures.length} files)`;
+  return failures.length === 1 ? failures[0]! : `${failures.length} files failed:\n  ${failures.join("\n  ")}`;
+}
+
 async function fetchMissing(s: Settings, ctx: Pick<CommandContext, "log">) {
   const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
+  const space = new Space();
   const fetchAll = async (paths: string[]) => {
     if (paths.length === 0) return;
     const progress = new Progress(paths.length, ctx.log, tty);
@@ -131,18 +176,22 @@ async function fetchMissing(s: Settings, ctx: Pick<CommandContext, "log">) {
       // After a failure no new file is started; those in flight finish and are kept.
       while (next < paths.length && failures.length === 0) {
         const rel = paths[next++]!;
-        const dest = join(s.dir, rel);
+        const dest = destination(s.dir, rel);
         mkdirSync(join(dest, ".."), { recursive: true });
         const url = new URL(rel, s.source).href;
         try {
           const got = await download(url, dest, {
             retries: s.retries,
-            backoffMs: Number(process.env.FLOW_FETCH_BACKOFF_MS ?? 1000),
-            idleTimeoutMs: Number(process.env.FLOW_FETCH_IDLE_TIMEOUT_MS ?? 60_000),
+            backoffMs: s.backoffMs,
+            idleTimeoutMs: s.idleTimeoutMs,
+            minRate: s.minRate,
+            stallWindowMs: s.stallWindowMs,
+            space,
             onStart: (size, offset) => progress.start(rel, size, offset),
             onBytes: (n) => progress.bytes(rel, n),
             onRetry: (why, attempt, wait) => progress.retry(rel, why, attempt, wait),
-            verify: rel.endsWith(".nwb") ? (p) => checkHdf5File(p) : undefined,
+            onNote: (m) => ctx.log(`fetch: ${rel}: ${m}`),
+            verify: rel.endsWith(".nwb") ? (p) => checkHdf5File(p) : TABLES.includes(rel) ? (p) => verifyTable(rel, p) : undefined,
           });
           record(s.dir, rel, got);
           progress.finish(rel);
@@ -161,16 +210,20 @@ async function fetchMissing(s: Settings, ctx: Pick<CommandContext, "log">) {
       const kept = paths.filter((p) => existsSync(join(s.dir, p))).length;
       throw new FlowError(
         "input-missing",
-        `flow fetch: ${failures.length === 1 ? failures[0] : `${failures.length} files failed:\n  ${failures.join("\n  ")}`}` +
-          `\n(${kept} of ${paths.length} files are complete and kept; run again to resume the rest)`,
+        `flow fetch: ${failureText(failures, s.source)}\n(${kept} of ${paths.length} files are complete and kept; run again to resume the rest)`,
       );
     }
   };
   // sessions.csv first: it says which sessions there are.
-  await fetchAll(TABLES.filter((t) => !existsSync(join(s.dir, t))));
+  await fetchAll(tablesToFetch(s, ctx.log));
   const missing = missingSessions(s);
   if (missing.length) ctx.log(`fetch: ${missing.length} session file${missing.length === 1 ? "" : "s"} from ${redactUrl(s.source)} into ${s.dir}`);
   await fetchAll(missing.map(nwbOf));
+}
+
+function verifyTable(name: string, path: string) {
+  const bad = tableProblem(name, path);
+  if (bad) throw new Error(bad);
 }
 
 function record(dir: string, rel: string, got: Fetched) {
@@ -178,6 +231,7 @@ function record(dir: string, rel: string, got: Fetched) {
   const line = {
     path: rel,
     url: redactUrl(got.url),
+    ...(got.finalUrl ? { redirected_to: redactUrl(got.finalUrl) } : {}),
     etag: got.etag ?? null,
     last_modified: got.lastModified ?? null,
     size: got.size,

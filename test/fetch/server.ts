@@ -14,10 +14,16 @@ export type Fault =
   | { kind: "status"; code: number }
   | { kind: "short"; bytes: number }
   | { kind: "corrupt" }
-  /** bytes per second, for the rest of the file's requests */
-  | { kind: "slow"; rate: number }
+  /** bytes per second, in pieces of `piece` bytes (default 64 kB), for the rest of the file's requests (`once`: only the next) */
+  | { kind: "slow"; rate: number; piece?: number; once?: boolean }
   /** an ETag that is not an MD5 (a multipart upload's) */
-  | { kind: "multipart-etag" };
+  | { kind: "multipart-etag" }
+  /** the object is replaced by these bytes from now on (a new version), and Range requests get a 206 whatever If-Range says */
+  | { kind: "replace"; data: Buffer; ignoreIfRange?: boolean }
+  /** this answer instead of the object (a captive portal's page), once */
+  | { kind: "body"; text: string; status?: number; type?: string }
+  /** a redirect to another path below the prefix, once */
+  | { kind: "redirect"; to: string; code?: number };
 
 export interface Served {
   method: string;
@@ -86,18 +92,31 @@ export class BucketServer {
     const file = join(this.root, path);
     if (path.includes("..") || !existsSync(file) || !statSync(file).isFile()) return reply(404, "<Error><Code>NoSuchKey</Code></Error>");
     const queue = this.faults.get(path) ?? [];
-    const slow = queue.find((f) => f.kind === "slow") as { rate: number } | undefined;
+    const slow = queue.find((f) => f.kind === "slow") as { rate: number; piece?: number; once?: boolean } | undefined;
+    if (slow?.once) queue.splice(queue.indexOf(slow as Fault), 1);
     const multipart = queue.some((f) => f.kind === "multipart-etag");
-    const fault = queue.find((f) => f.kind !== "slow" && f.kind !== "multipart-etag");
+    const replaced = queue.find((f) => f.kind === "replace") as { data: Buffer; ignoreIfRange?: boolean } | undefined;
+    const fault = queue.find((f) => f.kind !== "slow" && f.kind !== "multipart-etag" && f.kind !== "replace");
     if (fault) queue.splice(queue.indexOf(fault), 1);
     if (fault?.kind === "status") return reply(fault.code, "<Error><Code>SlowDown</Code></Error>");
+    if (fault?.kind === "body") {
+      entry.status = fault.status ?? 200;
+      res.writeHead(entry.status, { "content-type": fault.type ?? "text/html", "content-length": Buffer.byteLength(fault.text) }).end(fault.text);
+      return;
+    }
+    if (fault?.kind === "redirect") {
+      entry.status = fault.code ?? 302;
+      res.writeHead(entry.status, { location: `${this.prefix}${fault.to}`, "content-length": 0 }).end();
+      return;
+    }
 
-    let data = readFileSync(file);
+    let data = replaced ? replaced.data : readFileSync(file);
     const size = data.length;
-    const etag = multipart ? `"${this.etag(path, file).slice(1, 33)}-2"` : this.etag(path, file);
+    const md5 = replaced ? `"${createHash("md5").update(data).digest("hex")}"` : this.etag(path, file);
+    const etag = multipart ? `"${md5.slice(1, 33)}-2"` : md5;
     const common = {
       etag,
-      "last-modified": statSync(file).mtime.toUTCString(),
+      "last-modified": replaced ? new Date(statSync(file).mtimeMs + 60_000).toUTCString() : statSync(file).mtime.toUTCString(),
       "accept-ranges": "bytes",
       "content-type": "application/octet-stream",
     };
@@ -105,7 +124,7 @@ export class BucketServer {
     let status = 200;
     const range = /^bytes=(\d+)-$/.exec((headers.range as string) ?? "");
     const ifRange = headers["if-range"] as string | undefined;
-    if (range && (!ifRange || ifRange === etag)) {
+    if (range && (!ifRange || ifRange === etag || replaced?.ignoreIfRange)) {
       start = Number(range[1]);
       if (start >= size) {
         entry.status = 416;
@@ -143,9 +162,9 @@ export class BucketServer {
       });
       return;
     }
-    // Trickle in 64 kB pieces at the given rate.
+    // Trickle in pieces (64 kB unless the fault says) at the given rate.
     let sent = 0;
-    const piece = 65536;
+    const piece = slow.piece ?? 65536;
     const tick = () => {
       if (res.destroyed) return;
       if (sent >= limit) return finish();

@@ -3,20 +3,27 @@
 //   they belong to (URL, ETag, Last-Modified, size); the final name appears only by a
 //   rename once the file is complete and verified — never a partial file under it;
 // - after any interruption (a dropped connection, a 5xx, a kill -9 of flow) the next
-//   attempt asks for the rest with `Range`, guarded by `If-Range` so that a changed
-//   object restarts from zero instead of splicing two versions;
+//   attempt asks for the rest with `Range`, guarded by `If-Range`; and whatever the
+//   server does with If-Range, a 206 whose ETag, Last-Modified or total size is not the
+//   saved object's starts the file over — two versions are never spliced;
 // - verified against the size (Content-Length / Content-Range), against the ETag where
-//   it is an MD5 (a single-part S3 object), and by a caller's check (the HDF5 end-of-file);
-// - 5xx, 408, 429 and connection errors are retried with exponential backoff; any other
-//   status is final. The free space is checked against the size before a byte is written.
+//   it is an MD5 (a single-part S3 object), and by a caller's check (the HDF5 end-of-file,
+//   a table's header);
+// - 5xx, 408, 429, dropped connections and stalls (less than a minimum rate over a
+//   window) are retried with exponential backoff; a refused connection or an unknown
+//   host fails within seconds; any other status is final. Redirects are followed (at
+//   most MAX_REDIRECTS). The free space is reserved before a byte is written (space.ts).
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { noteDigest } from "#flow/command";
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { NoSpace, type Space } from "./space.js";
+
+export { gb } from "./space.js";
 
 /** What names a remote object: recorded in the fetch provenance. */
 export interface RemoteIdentity {
@@ -32,6 +39,8 @@ export interface Fetched extends RemoteIdentity {
   /** bytes already on disk when this fetch started (a resumed download) */
   resumedFrom: number;
   attempts: number;
+  /** where a redirect led, if one did */
+  finalUrl?: string;
 }
 
 export interface DownloadOptions {
@@ -40,11 +49,17 @@ export interface DownloadOptions {
   backoffMs: number;
   /** a connection silent this long is dropped and retried */
   idleTimeoutMs: number;
+  /** a transfer slower than `minRate` bytes/s over `stallWindowMs` counts as stalled (retried) */
+  minRate: number;
+  stallWindowMs: number;
+  /** reservations of free space shared by the downloads in flight */
+  space: Space;
   /** bytes that arrived (for progress) and the size once known */
   onStart?(size: number, offset: number): void;
   onBytes?(n: number): void;
-  /** one line per retry */
+  /** one line per retry, and per redirect */
   onRetry?(why: string, attempt: number, waitMs: number): void;
+  onNote?(message: string): void;
   /** a last check of the complete file before it gets its name; throws to refuse it */
   verify?(path: string): void;
 }
@@ -60,10 +75,26 @@ export class FetchFailure extends Error {
   }
 }
 
-/** A failure worth another attempt. */
-class Retry extends Error {}
+/** A failure worth another attempt; `quick`: one that comes back at once (a refused connection), tried only a few times, quickly. */
+class Retry extends Error {
+  constructor(
+    message: string,
+    readonly quick = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Waiting for free space: not an attempt. */
+class WaitForSpace extends Error {
+  constructor(readonly generation: number) {
+    super("waiting for space");
+  }
+}
 
 const MD5_ETAG = /^"?([0-9a-f]{32})"?$/;
+const MAX_REDIRECTS = 5;
+const QUICK_TRIES = 3;
 
 export const partialOf = (dest: string) => `${dest}.partial`;
 const metaOf = (dest: string) => `${dest}.partial.json`;
@@ -87,13 +118,20 @@ export function partialBytes(dest: string): number {
 }
 
 export async function download(url: string, dest: string, opts: DownloadOptions): Promise<Fetched> {
+  let quick = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return { ...(await attemptOnce(url, dest, opts)), attempts: attempt };
     } catch (e) {
+      if (e instanceof WaitForSpace) {
+        attempt--;
+        await opts.space.released(e.generation);
+        continue;
+      }
       if (!(e instanceof Retry)) throw e instanceof FetchFailure ? e : new FetchFailure(url, `${url}: ${(e as Error).message}`);
+      if (e.quick && ++quick >= QUICK_TRIES) throw new FetchFailure(url, `${url}: ${e.message} (gave up after ${attempt} attempts: is the source URL right, and the server up?)`);
       if (attempt > opts.retries) throw new FetchFailure(url, `${url}: ${e.message} (gave up after ${attempt} attempts)`);
-      const wait = Math.min(30_000, opts.backoffMs * 2 ** (attempt - 1));
+      const wait = e.quick ? 200 * quick : Math.min(30_000, opts.backoffMs * 2 ** (attempt - 1));
       opts.onRetry?.(e.message, attempt, wait);
       await new Promise((r) => setTimeout(r, wait));
     }
@@ -102,7 +140,8 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
 
 function readMeta(dest: string): RemoteIdentity | undefined {
   try {
-    return JSON.parse(readFileSync(metaOf(dest), "utf8")) as RemoteIdentity;
+    const m = JSON.parse(readFileSync(metaOf(dest), "utf8")) as RemoteIdentity;
+    return typeof m.url === "string" && typeof m.size === "number" ? m : undefined;
   } catch {
     return undefined;
   }
@@ -113,26 +152,117 @@ function discardPartial(dest: string) {
   rmSync(metaOf(dest), { force: true });
 }
 
-function request(url: string, headers: Record<string, string>, idleTimeoutMs: number): Promise<IncomingMessage> {
+const CONNECTION: Record<string, { text: string; quick: boolean }> = {
+  ECONNREFUSED: { text: "connection refused", quick: true },
+  ENOTFOUND: { text: "host not found", quick: true },
+  EAI_AGAIN: { text: "name lookup failed", quick: true },
+  EHOSTUNREACH: { text: "host unreachable", quick: true },
+  ENETUNREACH: { text: "network unreachable", quick: true },
+  ECONNRESET: { text: "connection reset", quick: false },
+  ETIMEDOUT: { text: "connection timed out", quick: false },
+};
+const connectionText = (e: NodeJS.ErrnoException) => (e.code && CONNECTION[e.code]?.text) ?? e.message;
+
+/** One GET, following redirects (at most MAX_REDIRECTS); resolves with the final response and where it came from. */
+function request(url: string, headers: Record<string, string>, opts: DownloadOptions, hops = 0): Promise<{ res: IncomingMessage; url: string }> {
   return new Promise((resolveRes, reject) => {
     const get = url.startsWith("https:") ? httpsGet : httpGet;
-    const req = get(url, { headers }, resolveRes);
-    req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`no data for ${idleTimeoutMs / 1000} s`)));
-    req.on("error", (e: NodeJS.ErrnoException) => reject(new Retry(connectionText(e))));
+    const req = get(url, { headers }, (res) => {
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if ([301, 302, 303, 307, 308].includes(status) && location) {
+        res.resume();
+        if (hops >= MAX_REDIRECTS) return reject(new FetchFailure(url, `${url}: more than ${MAX_REDIRECTS} redirects (the last to ${location})`));
+        const next = new URL(location, url).href;
+        opts.onNote?.(`redirected to ${next}`);
+        return request(next, headers, opts, hops + 1).then(resolveRes, reject);
+      }
+      resolveRes({ res, url });
+    });
+    req.setTimeout(opts.idleTimeoutMs, () => req.destroy(new Error(`no data for ${opts.idleTimeoutMs / 1000} s`)));
+    req.on("error", (e: NodeJS.ErrnoException) => reject(new Retry(connectionText(e), !!(e.code && CONNECTION[e.code]?.quick))));
   });
 }
 
-function connectionText(e: NodeJS.ErrnoException): string {
-  const known: Record<string, string> = {
-    ECONNREFUSED: "connection refused",
-    ECONNRESET: "connection reset",
-    ENOTFOUND: "host not found",
-    ETIMEDOUT: "connection timed out",
-    EHOSTUNREACH: "host unreachable",
-    ENETUNREACH: "network unreachable",
-    EAI_AGAIN: "name lookup failed",
-  };
-  return (e.code && known[e.code]) ?? e.message;
+/** Why a 206 does not continue the saved partial file (another version of the object), or undefined. */
+function changedObject(res: IncomingMessage, meta: RemoteIdentity, total: number): string | undefined {
+  if (total !== meta.size) return `its size is now ${total} bytes, not ${meta.size}`;
+  const etag = res.headers.etag;
+  if (meta.etag !== undefined && etag !== meta.etag) return `its ETag is now ${etag ?? "absent"}, not ${meta.etag}`;
+  const lm = res.headers["last-modified"];
+  if (meta.lastModified !== undefined && lm !== meta.lastModified) return `its Last-Modified is now ${lm ?? "absent"}, not ${meta.lastModified}`;
+  return undefined;
+}
+
+/** The response's size, and from which byte it starts, for the file as it is on disk; throws Retry to start over. */
+function sizeAndOffset(url: string, dest: string, res: IncomingMessage, meta: RemoteIdentity | undefined, offset: number): { size: number; offset: number } {
+  const status = res.statusCode ?? 0;
+  const drop = () => res.destroy();
+  if (status === 200) {
+    const len = res.headers["content-length"];
+    if (len === undefined) {
+      drop();
+      throw new FetchFailure(url, `${url}: the server sends no Content-Length, so the file cannot be verified`);
+    }
+    return { size: Number(len), offset: 0 }; // the whole object (also what If-Range answers when it changed)
+  }
+  if (status === 206) {
+    const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers["content-range"] ?? "");
+    if (!m || Number(m[1]) !== offset) {
+      drop();
+      discardPartial(dest);
+      throw new Retry(`unexpected Content-Range '${res.headers["content-range"]}' for a request from byte ${offset}`);
+    }
+    const changed = meta ? changedObject(res, meta, Number(m[3])) : "nothing is known of the bytes on disk";
+    if (changed) {
+      drop();
+      discardPartial(dest);
+      throw new Retry(`the object changed since the download began (${changed}): starting over`);
+    }
+    return { size: Number(m[3]), offset };
+  }
+  if (status === 416 && meta && offset === meta.size) {
+    drop(); // the partial file is already whole: verify it below
+    return { size: meta.size, offset };
+  }
+  drop();
+  const text = `${status} ${res.statusMessage ?? ""}`.trim();
+  if (status === 416) {
+    discardPartial(dest);
+    throw new Retry(text);
+  }
+  if (status >= 500 || status === 408 || status === 429) throw new Retry(text);
+  throw new FetchFailure(url, `${url}: ${text}`);
+}
+
+/** Counts bytes, feeds the hashes, and drops a connection that delivers less than the minimum rate over the window. */
+function meter(opts: DownloadOptions, hashes: Hash[], res: IncomingMessage): { transform: Transform; stop: () => void } {
+  const marks: { t: number; bytes: number }[] = [{ t: Date.now(), bytes: 0 }];
+  let total = 0;
+  const timer = setInterval(
+    () => {
+      const now = Date.now();
+      while (marks.length > 1 && now - marks[1]!.t >= opts.stallWindowMs) marks.shift();
+      const first = marks[0]!;
+      if (now - first.t >= opts.stallWindowMs && (total - first.bytes) / ((now - first.t) / 1000) < opts.minRate) {
+        const got = total - first.bytes;
+        res.destroy(new Error(`stalled: ${got} bytes in the last ${((now - first.t) / 1000).toFixed(0)} s (less than ${opts.minRate} bytes/s)`));
+      }
+    },
+    Math.min(1000, opts.stallWindowMs / 4),
+  );
+  timer.unref();
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      for (const h of hashes) h.update(chunk);
+      total += chunk.length;
+      const now = Date.now();
+      if (now - marks[marks.length - 1]!.t >= 250) marks.push({ t: now, bytes: total });
+      opts.onBytes?.(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  return { transform, stop: () => clearInterval(timer) };
 }
 
 async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Promise<Omit<Fetched, "attempts">> {
@@ -145,82 +275,71 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
     const validator = meta!.etag ?? meta!.lastModified;
     if (validator) headers["if-range"] = validator;
   }
-  const res = await request(url, headers, opts.idleTimeoutMs);
+  const { res, url: finalUrl } = await request(url, headers, opts);
   const status = res.statusCode ?? 0;
-  const drop = () => res.destroy();
   let size: number;
-  if (status === 200) {
-    offset = 0; // the whole object (also what If-Range answers when it changed)
-    const len = res.headers["content-length"];
-    if (len === undefined) {
-      drop();
-      throw new FetchFailure(url, `${url}: the server sends no Content-Length, so the file cannot be verified`);
-    }
-    size = Number(len);
-  } else if (status === 206) {
-    const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers["content-range"] ?? "");
-    if (!m || Number(m[1]) !== offset) {
-      drop();
-      discardPartial(dest);
-      throw new Retry(`unexpected Content-Range '${res.headers["content-range"]}' for a request from byte ${offset}`);
-    }
-    size = Number(m[3]);
-  } else if (status === 416 && meta && offset === meta.size) {
-    drop(); // the partial file is already whole: verify it below
-    size = meta.size;
-  } else {
-    drop();
-    const text = `${status} ${res.statusMessage ?? ""}`.trim();
-    if (status === 416) {
-      discardPartial(dest);
-      throw new Retry(text);
-    }
-    if (status >= 500 || status === 408 || status === 429) throw new Retry(text);
-    throw new FetchFailure(url, `${url}: ${text}`);
-  }
-  const identity: RemoteIdentity = {
-    url,
-    etag: res.headers.etag ?? meta?.etag,
-    lastModified: res.headers["last-modified"] ?? meta?.lastModified,
-    size,
-  };
-  if (status !== 416) checkSpace(url, dest, size - offset, drop);
-  writeFileSync(metaOf(dest), JSON.stringify(identity) + "\n");
-  opts.onStart?.(size, offset);
-
-  const md5Wanted = identity.etag ? MD5_ETAG.exec(identity.etag)?.[1] : undefined;
-  const hash = md5Wanted ? createHash("md5") : undefined;
-  // the sha256 of the same bytes, noted for the engine once the MD5 has confirmed them
-  const sha = md5Wanted ? createHash("sha256") : undefined;
-  if (hash && offset > 0) await hashPrefix(partialOf(dest), offset, hash, sha!);
+  ({ size, offset } = sizeAndOffset(url, dest, res, meta, offset));
+  const identity: RemoteIdentity = { url, etag: res.headers.etag ?? meta?.etag, lastModified: res.headers["last-modified"] ?? meta?.lastModified, size };
+  let release: (() => void) | undefined;
   if (status !== 416) {
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash?.update(chunk);
-        sha?.update(chunk);
-        opts.onBytes?.(chunk.length);
-        cb(null, chunk);
-      },
-    });
+    const generation = opts.space.generation;
     try {
-      await pipeline(res, count, createWriteStream(partialOf(dest), { flags: offset > 0 ? "a" : "w" }));
+      release = opts.space.tryReserve(dirname(dest), size - offset);
     } catch (e) {
-      const got = sizeOf(partialOf(dest));
-      throw new Retry(`connection lost at byte ${got} of ${size} (${connectionText(e as NodeJS.ErrnoException)})`);
+      res.destroy();
+      if (e instanceof NoSpace) throw new FetchFailure(url, `${url}: ${e.message}`);
+      throw e;
     }
-    if (!res.complete) throw new Retry(`connection closed at byte ${sizeOf(partialOf(dest))} of ${size}`);
+    if (!release) {
+      res.destroy(); // others in flight will free space: wait for one, then ask again
+      throw new WaitForSpace(generation);
+    }
   }
+  try {
+    writeFileSync(metaOf(dest), JSON.stringify(identity) + "\n");
+    opts.onStart?.(size, offset);
+    const md5Wanted = identity.etag ? MD5_ETAG.exec(identity.etag)?.[1] : undefined;
+    const hash = md5Wanted ? createHash("md5") : undefined;
+    // the sha256 of the same bytes, noted for the engine once the MD5 has confirmed them
+    const sha = md5Wanted ? createHash("sha256") : undefined;
+    if (hash && offset > 0) await hashPrefix(partialOf(dest), offset, hash, sha!);
+    if (status !== 416) {
+      const m = meter(opts, hash ? [hash, sha!] : [], res);
+      try {
+        await pipeline(res, m.transform, createWriteStream(partialOf(dest), { flags: offset > 0 ? "a" : "w" }));
+      } catch (e) {
+        const got = sizeOf(partialOf(dest));
+        const err = e as NodeJS.ErrnoException;
+        throw new Retry(err.message?.startsWith("stalled") ? `${err.message} at byte ${got} of ${size}` : `connection lost at byte ${got} of ${size} (${connectionText(err)})`);
+      } finally {
+        m.stop();
+      }
+      if (!res.complete) throw new Retry(`connection closed at byte ${sizeOf(partialOf(dest))} of ${size}`);
+    }
+    return finish(url, dest, opts, { identity, size, offset, md5Wanted, hash, sha, finalUrl });
+  } finally {
+    release?.();
+  }
+}
+
+/** The complete partial file: sizes, MD5, the caller's check, then its name and its digest note. */
+function finish(
+  url: string,
+  dest: string,
+  opts: DownloadOptions,
+  f: { identity: RemoteIdentity; size: number; offset: number; md5Wanted?: string; hash?: Hash; sha?: Hash; finalUrl: string },
+): Omit<Fetched, "attempts"> {
   const got = sizeOf(partialOf(dest));
-  if (got !== size) {
-    if (got > size) discardPartial(dest);
-    throw new Retry(`size mismatch: received ${got} of ${size} bytes`);
+  if (got !== f.size) {
+    if (got > f.size) discardPartial(dest);
+    throw new Retry(`size mismatch: received ${got} of ${f.size} bytes`);
   }
   let md5: string | undefined;
-  if (hash) {
-    md5 = hash.digest("hex");
-    if (md5 !== md5Wanted) {
+  if (f.hash) {
+    md5 = f.hash.digest("hex");
+    if (md5 !== f.md5Wanted) {
       discardPartial(dest);
-      throw new Retry(`corrupt transfer: MD5 ${md5} ≠ ETag ${md5Wanted}`);
+      throw new Retry(`corrupt transfer: MD5 ${md5} ≠ ETag ${f.md5Wanted}`);
     }
   }
   try {
@@ -233,21 +352,9 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   renameSync(partialOf(dest), dest);
   rmSync(metaOf(dest), { force: true });
   // only bytes the server's MD5 vouched for get a note (bound to the stat after the rename)
-  if (md5 !== undefined && sha) noteDigest(dest, sha.digest("hex"), hashedAs);
-  return { ...identity, md5, resumedFrom: offset };
+  if (md5 !== undefined && f.sha) noteDigest(dest, f.sha.digest("hex"), hashedAs);
+  return { ...f.identity, md5, resumedFrom: f.offset, finalUrl: f.finalUrl !== url ? f.finalUrl : undefined };
 }
-
-/** Free space for `need` more bytes, checked before the first byte is written. */
-function checkSpace(url: string, dest: string, need: number, drop: () => void) {
-  const fs = statfsSync(dirname(dest));
-  const free = fs.bavail * fs.bsize;
-  if (free < need) {
-    drop();
-    throw new FetchFailure(url, `${url}: not enough space in ${dirname(dest)}: ${gb(need)} needed, ${gb(free)} free`);
-  }
-}
-
-export const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
 async function hashPrefix(path: string, n: number, ...hashes: Hash[]) {
   for await (const chunk of createReadStream(path, { start: 0, end: n - 1 })) for (const h of hashes) h.update(chunk as Buffer);

@@ -1,7 +1,10 @@
 // Download progress: bytes, rate and ETA per file and overall. On a terminal, a block of
 // lines redrawn in place; otherwise plain lines — one per finished file and an overall
 // line every 15 s — so a log file stays readable.
-import { gb } from "./download.js";
+import { gb } from "./space.js";
+
+/** The rate an ETA is computed from: the bytes of the last RATE_WINDOW_MS (a stall shows at once; the average since the start would hide it). */
+const RATE_WINDOW_MS = 10_000;
 
 interface FileState {
   name: string;
@@ -20,6 +23,8 @@ export class Progress {
   private drawn = 0;
   private timer?: NodeJS.Timeout;
   private readonly t0 = Date.now();
+  /** (time, bytes received so far) samples over the last RATE_WINDOW_MS */
+  private samples: { t: number; bytes: number }[] = [{ t: Date.now(), bytes: 0 }];
 
   constructor(
     private readonly total: number,
@@ -48,6 +53,18 @@ export class Progress {
     f.done += n;
     this.doneBytes += n;
     this.sessionBytes += n;
+    const now = Date.now();
+    if (now - this.samples[this.samples.length - 1]!.t >= 200) this.samples.push({ t: now, bytes: this.sessionBytes });
+  }
+
+  /** Bytes per second over the last RATE_WINDOW_MS (a window with no bytes: 0). */
+  recentRate(now = Date.now()): number {
+    if (now - this.samples[this.samples.length - 1]!.t >= 200) this.samples.push({ t: now, bytes: this.sessionBytes });
+    // the base: the latest sample at least a window old (or the first one)
+    while (this.samples.length > 1 && now - this.samples[1]!.t >= RATE_WINDOW_MS) this.samples.shift();
+    const base = this.samples[0]!;
+    const s = (now - base.t) / 1000;
+    return s > 0 ? (this.sessionBytes - base.bytes) / s : 0;
   }
 
   retry(name: string, why: string, attempt: number, waitMs: number) {
@@ -79,8 +96,7 @@ export class Progress {
   }
 
   private overall(): string {
-    const s = (Date.now() - this.t0) / 1000;
-    const rate = s > 0 ? this.sessionBytes / s : 0;
+    const rate = this.recentRate();
     const started = this.finished + this.active.size;
     // Files not started yet are taken at the mean size of those seen so far.
     const expect = started ? this.knownBytes + (this.total - started) * (this.knownBytes / started) : 0;
