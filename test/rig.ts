@@ -191,3 +191,40 @@ export function canMountTmpfs(): boolean {
   if (ok) spawnSync("umount", [d]);
   return ok;
 }
+
+/**
+ * Controllable tasks (wireit's newCommand()): a task that says when it started and waits
+ * until the test releases it — no test waits a fixed time for a task to be "surely"
+ * running. A gate is two files in `<ws>/gates/`: `<name>.started`, written by the task, and
+ * `<name>.release`, written by the test.
+ */
+export const GATE_SH = (name: string, then = 'touch "$0"') =>
+  `mkdir -p gates; touch gates/${name}.started; while [ ! -e gates/${name}.release ]; do sleep 0.02; done; ${then}`;
+/** A TypeScript task module gated by its node's `gate` param (or its task id). */
+export const GATE_TS = `import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+export default { async run(ctx: any) {
+  const name = String(ctx.params.gate ?? ctx.node.replace(/[^A-Za-z0-9_]/g, "_"));
+  mkdirSync("gates", { recursive: true });
+  writeFileSync("gates/" + name + ".started", String(process.pid));
+  while (!existsSync("gates/" + name + ".release")) await new Promise((r) => setTimeout(r, 20));
+  for (const o of Object.values(ctx.outputs)) writeFileSync(o as string, name);
+} };
+`;
+
+export function gates(ws: string) {
+  const file = (name: string, what: string) => join(ws, "gates", `${name}.${what}`);
+  return {
+    /** resolves once the task has started (within `ms`, else rejects) */
+    async started(name: string, ms = 30_000): Promise<void> {
+      const t0 = Date.now();
+      while (!existsSync(file(name, "started"))) {
+        if (Date.now() - t0 > ms) throw new Error(`gate ${name} never started`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    release(name: string) {
+      mkdirSync(join(ws, "gates"), { recursive: true });
+      writeFileSync(file(name, "release"), "");
+    },
+  };
+}

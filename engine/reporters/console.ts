@@ -130,11 +130,15 @@ export class TtyReporter implements Logger {
   }
 }
 
-/** With --json: only failures and warnings, on stderr (stdout keeps the summary). */
+/** With --json: only failures, warnings and notices, on stderr (stdout keeps the summary). */
 export class QuietReporter implements Logger {
-  constructor(private readonly plain: PlainReporter) {}
+  constructor(
+    private readonly plain: PlainReporter,
+    private readonly err: Write,
+  ) {}
   emit(e: FlowEvent) {
-    if ((e.type === "node-done" && !e.outcome.ok && !isSkip(e.outcome)) || e.type === "warn" || e.type === "node-retry") this.plain.emit(e);
+    if (e.type === "info") this.err(`${e.message}\n`);
+    else if ((e.type === "node-done" && !e.outcome.ok && !isSkip(e.outcome)) || e.type === "warn" || e.type === "node-retry") this.plain.emit(e);
   }
 }
 

@@ -145,7 +145,13 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
     ctx.log(`wrote ${n} file(s) to ${out}`);
     return 0;
   } catch (e) {
-    if (created) rmSync(out, { recursive: true, force: true }); // no half-filled folder left behind
+    // no half-filled folder left behind — and the cause is what is said, never the clean-up's own error
+    if (created)
+      try {
+        rmSync(out, { recursive: true, force: true });
+      } catch {
+        /* nothing to remove (a parent that is a file, a read-only disk) */
+      }
     throw e;
   } finally {
     f.close();

@@ -23,7 +23,7 @@ import { checkHdf5File } from "../formats/nwb/open.js";
 import { download, gb, partialBytes, type Fetched } from "./fetch/download.js";
 import { Progress } from "./fetch/progress.js";
 import { Space } from "./fetch/space.js";
-import { tableProblem } from "./fetch/tables.js";
+import { tableProblem } from "./fetch/table-check.js";
 
 /** The bucket that holds the AllenSDK cache of the Visual Coding – Neuropixels dataset. */
 export const ALLEN_BUCKET = "https://allen-brain-observatory.s3.us-west-2.amazonaws.com/visual-coding-neuropixels/ecephys-cache/";
@@ -111,7 +111,8 @@ function missingSessions(s: Settings): string[] {
 function destination(dir: string, rel: string): string {
   const dest = resolve(dir, rel);
   const r = relative(dir, dest);
-  if (r === "" || r.startsWith("..") || isAbsolute(r)) throw new FlowError("input-missing", `flow fetch: ${rel} would be written outside ${dir}: refused`);
+  if (r === "" || r.startsWith("..") || isAbsolute(r))
+    throw new FlowError("input-missing", `flow fetch: ${rel} would be written outside ${dir}: refused`);
   return dest;
 }
 

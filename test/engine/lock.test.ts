@@ -52,19 +52,18 @@ describe("one run at a time per workspace", () => {
 describe("two real runs at once", () => {
   it("the second is refused while the first runs, naming its pid", async () => {
     const { execa } = await import("execa");
-    const { FLOW } = await import("../rig.js");
+    const { FLOW, GATE_SH, gates } = await import("../rig.js");
     const ws = toyWorkspace({
-      "pipeline.yaml": `version: 1\ntasks:\n  slow:\n    run: { argv: [/bin/sh, -c, 'sleep 2; touch "$0"', "\${out.o}"] }\n    outputs: { o: out/slow.txt }\n`,
+      "pipeline.yaml": `version: 1\ntasks:\n  slow:\n    run: { argv: [/bin/sh, -c, '${GATE_SH("slow")}', "\${out.o}"] }\n    outputs: { o: out/slow.txt }\n`,
     });
     const first = execa(process.execPath, [FLOW, "run"], { cwd: ws, reject: false });
-    // the first holds the lock once its lock file exists (and its task sleeps 2 s)
-    for (let t = 0; !existsSync(join(ws, ".flow/lock")); t++) {
-      if (t > 200) throw new Error("the first run never took the lock");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // the first holds the lock while its task waits at its gate
+    const g = gates(ws);
+    await g.started("slow");
     const second = await flow(ws, "run");
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`workspace is locked by 'flow run' (pid ${first.pid} on ${hostname()}`);
+    g.release("slow");
     expect((await first).exitCode).toBe(0);
     expect((await flow(ws, "run")).code).toBe(0);
   });

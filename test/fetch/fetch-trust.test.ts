@@ -133,7 +133,9 @@ describe("flow fetch on a slow or absent server", () => {
     });
     expect(r.exitCode).toBe(3);
     const said = r.stderr.split("\n").filter((l) => l.startsWith("flow: "));
-    expect(said).toEqual([`flow: flow fetch: ${dead}…: connection refused (gave up after 3 attempts: is the source URL right, and the server up?) (4 files)`]);
+    expect(said).toEqual([
+      `flow: flow fetch: ${dead}…: connection refused (gave up after 3 attempts: is the source URL right, and the server up?) (4 files)`,
+    ]);
   }, 60_000);
 });
 
@@ -142,7 +144,10 @@ describe.skipIf(!canMountTmpfs())("flow fetch on a nearly full disk", () => {
     const ws = pipelineWorkspace();
     const disk = join(ws, "allen");
     mkdirSync(disk);
-    const tables = ["manifest.json", "sessions.csv", "probes.csv", "channels.csv", "units.csv"].reduce((a, t) => a + statSync(join(cache, t)).size, 0);
+    const tables = ["manifest.json", "sessions.csv", "probes.csv", "channels.csv", "units.csv"].reduce(
+      (a, t) => a + statSync(join(cache, t)).size,
+      0,
+    );
     const [a, c] = [statSync(join(cache, nwb(A))).size, statSync(join(cache, nwb(C))).size];
     // room for the tables and the larger file, and half the smaller: one fits, not both
     const size = Math.ceil((tables + Math.max(a, c) + 0.5 * Math.min(a, c) + 2_000_000) / 4096) * 4096;

@@ -6,7 +6,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
-import { toyWorkspace, runJson, flow, read, tempDir, pipelineWorkspace, FLOW } from "../rig.js";
+import { toyWorkspace, runJson, flow, read, tempDir, pipelineWorkspace, FLOW, gates } from "../rig.js";
 import { hashTree } from "../../bench/lib.js";
 
 const backends: [string, string | undefined][] = [
@@ -58,21 +58,34 @@ describe.each(backends)("shared cache on %s", (_name, url) => {
   it.skipIf(absent)("two runs computing the same nodes at once end with one valid object each and a valid index", async () => {
     const cache = tempDir("flow-shared-");
     const tag = `!${randomBytes(4).toString("hex")}`;
+    // each upper node waits at a gate until all six (two in each of three workspaces) have started
     const slow = {
-      "tasks/upper.ts": `import { readFileSync, writeFileSync } from "node:fs";
-export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 700)); writeFileSync(ctx.outputs.out, readFileSync(ctx.inputs.src, "utf8").toUpperCase() + ctx.params.suffix); } };
+      "tasks/upper.ts": `import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+export default { async run(ctx: any) {
+  const name = ctx.node.replace(/[^A-Za-z0-9_]/g, "_");
+  mkdirSync("gates", { recursive: true });
+  writeFileSync("gates/" + name + ".started", "");
+  while (!existsSync("gates/" + name + ".release")) await new Promise((r) => setTimeout(r, 20));
+  writeFileSync(ctx.outputs.out, readFileSync(ctx.inputs.src, "utf8").toUpperCase() + ctx.params.suffix);
+} };
 `,
     };
     const ws = [toyWorkspace(slow), toyWorkspace(slow), toyWorkspace(slow)];
-    const runs = await Promise.all(
-      ws.map((w) => execa(process.execPath, [FLOW, "run", "--json", ...opts(cache), "--set", `suffix=${tag}`], { cwd: w, reject: false })),
+    const running = Promise.all(
+      ws.map((w) =>
+        execa(process.execPath, [FLOW, "run", "--json", "--jobs", "2", ...opts(cache), "--set", `suffix=${tag}`], { cwd: w, reject: false }),
+      ),
     );
+    const names = ["upper_name_a_", "upper_name_b_"];
+    await Promise.all(ws.flatMap((w) => names.map((n) => gates(w).started(n))));
+    for (const w of ws) for (const n of names) gates(w).release(n);
+    const runs = await running;
     for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
     const outputs = ws.map((w) => read(w, "out/all.txt"));
     expect(new Set(outputs).size).toBe(1);
     expect(objects(cache).length).toBe(3); // stored once each, whoever won
     for (const [f, h] of Object.entries(hashTree(join(cache, "objects")))) expect(f.endsWith(h)).toBe(true);
-    const late = await runJson(toyWorkspace(slow), ...opts(cache), "--set", `suffix=${tag}`);
+    const late = await runJson(toyWorkspace(slow), ...opts(cache), "--set", `suffix=${tag}`); // (restores: its gate is never reached)
     expect(late.summary.ran).toEqual([]);
     expect(late.summary.restored.length).toBe(3);
   });

@@ -2,7 +2,7 @@
 // redis-server started with requirepass and a PostgreSQL role that must give its
 // password (test/services/start.sh), and the real single-node SLURM cluster.
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
@@ -176,6 +176,44 @@ describe("the lab secret itself", () => {
     const missing = await flowIn(ws, ["status"], { FLOW_CACHE_SECRET_FILE: join(ws, "no-such-key") });
     expect(missing.exitCode).toBe(3);
     expect(missing.stderr).toContain(`FLOW_CACHE_SECRET_FILE (${join(ws, "no-such-key")}): cannot read the key file (ENOENT)`);
+  });
+
+  it("a secret that is set but empty or blank is an error, never signing turned off; 16 spaces is not a secret", async () => {
+    const ws = toyWorkspace();
+    const key = join(ws, "key");
+    writeFileSync(key, ""); // a touched file never filled
+    const empty = await flowIn(ws, ["status"], { FLOW_CACHE_SECRET_FILE: key });
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain(`FLOW_CACHE_SECRET_FILE (${key}) is set but empty`);
+    writeFileSync(key, "   \n\t\n"); // a failed $(openssl rand …)
+    const blank = await flowIn(ws, ["run"], { FLOW_CACHE_SECRET_FILE: key });
+    expect(blank.exitCode).toBe(2);
+    expect(blank.stderr).toContain(`FLOW_CACHE_SECRET_FILE (${key}) is set but blank`);
+    expect((await flowIn(ws, ["status"], { FLOW_CACHE_SECRET: "" })).stderr).toContain("FLOW_CACHE_SECRET is set but empty");
+    expect((await flowIn(ws, ["status"], { FLOW_CACHE_SECRET: " ".repeat(16) })).stderr).toContain("FLOW_CACHE_SECRET is set but blank");
+    expect((await flowIn(ws, ["status"], { FLOW_CACHE_SECRET: "a".repeat(20) })).stderr).toContain("FLOW_CACHE_SECRET is not a secret");
+    expect(existsSync(join(ws, "out"))).toBe(false); // nothing ran
+  });
+
+  it("a key file others can read gets a warning; a rotated secret warns once, with a count", async () => {
+    const ws = toyWorkspace({ "in/c.txt": "gamma\n", "in/d.txt": "delta\n" });
+    const key = join(ws, "key");
+    writeFileSync(key, `first-${randomBytes(12).toString("hex")}\n`);
+    chmodSync(key, 0o644);
+    const r = await flowIn(ws, ["run"], { FLOW_CACHE_SECRET_FILE: key });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`FLOW_CACHE_SECRET_FILE (${key}): the key file is readable by its group and others (mode 644): 'chmod 600 ${key}'`);
+    chmodSync(key, 0o600);
+    writeFileSync(key, `second-${randomBytes(12).toString("hex")}\n`); // the lab rotates its secret
+    const fresh = toyWorkspace({ "in/c.txt": "gamma\n", "in/d.txt": "delta\n" });
+    const again = await flowIn(fresh, ["run"], { FLOW_CACHE_SECRET_FILE: key, FLOW_CACHE_DIR: join(ws, "cache") });
+    expect(again.exitCode).toBe(0);
+    const warnings = again.stderr.split("\n").filter((l) => l.includes("signature"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /its cache index entry has an invalid signature \(FLOW_CACHE_SECRET\) — ignored; the node is recomputed \(and 4 more nodes whose cache entries were refused/,
+    );
+    expect(again.stderr).not.toContain("readable by");
   });
 
   it("with a file index too: entries are signed, and an unsigned one is recomputed", async () => {

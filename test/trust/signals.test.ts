@@ -1,10 +1,11 @@
-// Item 7: SIGINT/SIGTERM to the whole process group end with 130/143, one line, the lock
-// released and no stack trace; a worker whose head is killed exits quietly.
+// SIGINT/SIGTERM to the whole process group end with 130/143, one line, the lock released
+// and no stack trace; a worker whose head is killed exits quietly. The tasks are gates
+// (test/rig.ts): the signal is sent once both have started, never after a fixed wait.
 import { describe, it, expect } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { toyWorkspace, statusJson, FLOW } from "../rig.js";
+import { toyWorkspace, statusJson, FLOW, GATE_SH, GATE_TS, gates } from "../rig.js";
 
 const yaml = `version: 1
 tasks:
@@ -12,14 +13,12 @@ tasks:
     run: { module: tasks/slow.ts }
     outputs: { o: out/ts.txt }
   slow_sh:
-    run: { argv: [/bin/sh, -c, 'sleep 20; touch "$0"', "\${out.o}"] }
+    run: { argv: [/bin/sh, -c, '${GATE_SH("slow_sh")}', "\${out.o}"] }
     outputs: { o: out/sh.txt }
 `;
-const slow = `import { writeFileSync } from "node:fs";
-export default { async run(ctx: any) { await new Promise((r) => setTimeout(r, 20_000)); writeFileSync(ctx.outputs.o, "x"); } };
-`;
+const slow = GATE_TS;
 
-/** Starts `flow run -j 2` in its own process group; resolves once both nodes run. */
+/** Starts `flow run -j 2` in its own process group; resolves once both tasks have started. */
 function start(ws: string) {
   const child = spawn(process.execPath, [FLOW, "run", "-j", "2", "-v"], { cwd: ws, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let out = "",
@@ -27,18 +26,8 @@ function start(ws: string) {
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (err += d));
   const closed = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
-  const running = new Promise<void>((res, rej) => {
-    const t = setInterval(() => {
-      if ((out.match(/^▶ /gm) ?? []).length === 2) {
-        clearInterval(t);
-        setTimeout(res, 500);
-      }
-    }, 50);
-    setTimeout(() => {
-      clearInterval(t);
-      rej(new Error(`nodes did not start: ${out}${err}`));
-    }, 30_000);
-  });
+  const g = gates(ws);
+  const running = Promise.all([g.started("slow_ts"), g.started("slow_sh")]).then(() => undefined);
   return { child, running, closed, output: () => ({ out, err }) };
 }
 

@@ -21,7 +21,7 @@ export function parseAge(s: string): number {
   return Number(m[1]) * unit;
 }
 
-const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+const mb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 
 function describe(r: PurgeReport, dry: boolean, kept: string, trimmed: number): string {
   const verb = dry ? "would remove" : "removed";

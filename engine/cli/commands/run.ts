@@ -27,7 +27,7 @@ async function runCommand(positionals: string[], values: Values, io: Io): Promis
     if (config.dryRun) return await dryRun(session, rest, io.out, config.json);
     const plain = new PlainReporter(io.out, io.err, config.verbose);
     const tty = io.isTTY && !config.json ? new TtyReporter(io.out, plain) : undefined;
-    const logger: Logger = config.json ? new QuietReporter(plain) : (tty ?? plain);
+    const logger: Logger = config.json ? new QuietReporter(plain, io.err) : (tty ?? plain);
     const interrupts = io.interrupts ?? { signal: new AbortController().signal, handled: false };
     interrupts.handled = true;
     let r;

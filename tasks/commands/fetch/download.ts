@@ -129,7 +129,8 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
         continue;
       }
       if (!(e instanceof Retry)) throw e instanceof FetchFailure ? e : new FetchFailure(url, `${url}: ${(e as Error).message}`);
-      if (e.quick && ++quick >= QUICK_TRIES) throw new FetchFailure(url, `${url}: ${e.message} (gave up after ${attempt} attempts: is the source URL right, and the server up?)`);
+      if (e.quick && ++quick >= QUICK_TRIES)
+        throw new FetchFailure(url, `${url}: ${e.message} (gave up after ${attempt} attempts: is the source URL right, and the server up?)`);
       if (attempt > opts.retries) throw new FetchFailure(url, `${url}: ${e.message} (gave up after ${attempt} attempts)`);
       const wait = e.quick ? 200 * quick : Math.min(30_000, opts.backoffMs * 2 ** (attempt - 1));
       opts.onRetry?.(e.message, attempt, wait);
@@ -195,7 +196,13 @@ function changedObject(res: IncomingMessage, meta: RemoteIdentity, total: number
 }
 
 /** The response's size, and from which byte it starts, for the file as it is on disk; throws Retry to start over. */
-function sizeAndOffset(url: string, dest: string, res: IncomingMessage, meta: RemoteIdentity | undefined, offset: number): { size: number; offset: number } {
+function sizeAndOffset(
+  url: string,
+  dest: string,
+  res: IncomingMessage,
+  meta: RemoteIdentity | undefined,
+  offset: number,
+): { size: number; offset: number } {
   const status = res.statusCode ?? 0;
   const drop = () => res.destroy();
   if (status === 200) {
@@ -277,9 +284,15 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   }
   const { res, url: finalUrl } = await request(url, headers, opts);
   const status = res.statusCode ?? 0;
-  let size: number;
-  ({ size, offset } = sizeAndOffset(url, dest, res, meta, offset));
-  const identity: RemoteIdentity = { url, etag: res.headers.etag ?? meta?.etag, lastModified: res.headers["last-modified"] ?? meta?.lastModified, size };
+  const sized = sizeAndOffset(url, dest, res, meta, offset);
+  const size = sized.size;
+  offset = sized.offset;
+  const identity: RemoteIdentity = {
+    url,
+    etag: res.headers.etag ?? meta?.etag,
+    lastModified: res.headers["last-modified"] ?? meta?.lastModified,
+    size,
+  };
   let release: (() => void) | undefined;
   if (status !== 416) {
     const generation = opts.space.generation;
@@ -310,7 +323,11 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
       } catch (e) {
         const got = sizeOf(partialOf(dest));
         const err = e as NodeJS.ErrnoException;
-        throw new Retry(err.message?.startsWith("stalled") ? `${err.message} at byte ${got} of ${size}` : `connection lost at byte ${got} of ${size} (${connectionText(err)})`);
+        throw new Retry(
+          err.message?.startsWith("stalled")
+            ? `${err.message} at byte ${got} of ${size}`
+            : `connection lost at byte ${got} of ${size} (${connectionText(err)})`,
+        );
       } finally {
         m.stop();
       }

@@ -39,7 +39,10 @@ export function tableProblem(name: string, path: string): string | undefined {
   }
   const want = REQUIRED[name];
   if (!want) return undefined;
-  const header = text.slice(0, text.indexOf("\n") >>> 0).replace(/\r$/, "").split(",");
+  const header = text
+    .slice(0, text.indexOf("\n") >>> 0)
+    .replace(/\r$/, "")
+    .split(",");
   const missing = want.filter((c) => !header.includes(c));
   return missing.length ? `its header lacks ${missing.map((c) => `'${c}'`).join(", ")} (it starts: ${JSON.stringify(text.slice(0, 60))})` : undefined;
 }
