@@ -47,8 +47,12 @@ export interface PurgeReport {
 }
 
 export interface Cache {
-  /** The entry for a key, if it is valid (signed, with a secret) and every object it names is stored. */
-  lookup(key: string, node: string): Promise<CacheEntry | undefined>;
+  /**
+   * The entry for a key, if it is valid (signed, with a secret) and every object it names
+   * is stored. Planning may answer "absent" from what the index held when first asked;
+   * `fresh` asks the index now (an entry another process — a cluster job — just wrote).
+   */
+  lookup(key: string, node: string, opts?: { fresh?: boolean }): Promise<CacheEntry | undefined>;
   /**
    * Puts the entry's outputs at the node's output paths, verified. A corrupt object is
    * discarded with the entry (a later store replaces it); the result names the paths.

@@ -52,8 +52,8 @@ export class LocalCache implements Cache {
     return new LocalCache(o.dir, index, o);
   }
 
-  async lookup(key: string, node: string): Promise<CacheEntry | undefined> {
-    const e = await this.index.lookup(key, node);
+  async lookup(key: string, node: string, opts: { fresh?: boolean } = {}): Promise<CacheEntry | undefined> {
+    const e = opts.fresh ? await this.index.get(key, node) : await this.index.lookup(key, node);
     // a shared index may list results whose objects live in another store: not a hit here
     return e && hashesOf(e.outputs).every((h) => this.objects.has(h)) ? e : undefined;
   }

@@ -26,7 +26,7 @@ async function attemptOnCluster(n: GraphNode, a: Assessment, ctx: LifecycleConte
   const res = await ctx.executor.execute(x, (line) => ctx.logger.emit({ type: "node-log", id: n.id, line }));
   if (res.provenance) ctx.provenance.append(res.provenance);
   if (!res.ok) return failed(s, res.reason, res.message, { detail: res.detail, usage: res.usage });
-  const entry = await ctx.cache.lookup(a.key!, n.id);
+  const entry = await ctx.cache.lookup(a.key!, n.id, { fresh: true }); // the job wrote it just now
   if (!entry) return failed(s, "job-lost", "the job finished but its results are not in the cache", { usage: res.usage });
   const put = await ctx.cache.restore(n, a.key!, entry);
   if (!put.ok) return failed(s, "restore-failed", `could not materialise outputs: ${put.corrupt.join(", ")}`, { usage: res.usage });

@@ -2,9 +2,9 @@
 // starts with test/services/slurm-start.sh. Without it these tests are skipped.
 import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
-import { realpathSync, writeFileSync, readdirSync } from "node:fs";
+import { chmodSync, realpathSync, writeFileSync, readdirSync } from "node:fs";
 import { execa } from "execa";
-import { toyWorkspace, runJson, pipelineWorkspace, FLOW, read } from "../rig.js";
+import { toyWorkspace, runJson, pipelineWorkspace, FLOW, read, tempDir } from "../rig.js";
 import { hashTree } from "../../bench/lib.js";
 
 const probe = await execa("sinfo", ["-h", "-o", "%T"], { reject: false });
@@ -92,6 +92,35 @@ export default { run(ctx: any) { console.log("printed in a SLURM job by " + ctx.
     const row = trace.find((x) => x[0] === "upper[name=a]")!;
     expect(row[11]).toBe("slurm");
     expect(row[12]).toBe(a.jobId);
+  }, 180_000);
+
+  it("a squeue that cannot reach the controller is asked again, not read as 'every job left'; provenance comes from the head", async () => {
+    // a squeue that fails its first calls as when slurmctld restarts, then is the real one
+    const shim = tempDir("flow-squeue-");
+    const real = (await execa("sh", ["-c", "command -v squeue"])).stdout.trim();
+    writeFileSync(
+      join(shim, "squeue"),
+      `#!/bin/sh\nn=$(cat "${shim}/n" 2>/dev/null || echo 0); echo $((n+1)) > "${shim}/n"\nif [ "$n" -lt 4 ] && [ "$1" = "-h" ] && [ "$2" = "-j" ]; then echo "slurm_load_jobs error: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi\nexec ${real} "$@"\n`,
+    );
+    chmodSync(join(shim, "squeue"), 0o755);
+    const ws = toyWorkspace(slowTask(2));
+    const r = await execa(process.execPath, [FLOW, "run", "--json", "--executor", "slurm"], {
+      cwd: ws,
+      env: { ...env, PATH: `${shim}:${process.env.PATH}` },
+      reject: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain("squeue failed (slurm_load_jobs error: Unable to contact slurm controller (connect failure)); asking again");
+    expect(JSON.parse(r.stdout.trim().split("\n").pop()!).ran.sort()).toEqual(["concat", "upper[name=a]", "upper[name=b]"]);
+    expect(read(ws, "out/all.txt")).toBe("ALPHA\n!BETA\n!");
+    // one provenance record per node, every line whole: the head appended what the jobs reported
+    const recs = readdirSync(join(ws, "cache/records")).flatMap((f) =>
+      read(ws, join("cache/records", f))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    );
+    expect(recs.map((x: { node: string }) => x.node).sort()).toEqual(["concat", "upper[name=a]", "upper[name=b]"]);
   }, 180_000);
 
   it("per-task resources become sbatch options", async () => {
