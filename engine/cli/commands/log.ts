@@ -3,6 +3,7 @@
 // (--output).
 import { splitFile, commonInput, str, flag, type CommandSpec, type Values } from "../options.js";
 import { openSession, type Io } from "../io.js";
+import type { Session } from "../../session/session.js";
 import { parseArgsToSelection, checkSelectorKeys, selectFromArgs, matches } from "../../plan/select.js";
 import { readRun, resolveRunId, runIds, type RunInfo, type RunNode } from "../../records/runs.js";
 import { readTaskOutput } from "../../records/task-output.js";
@@ -11,6 +12,74 @@ import { terminalSafe } from "../terminal.js";
 
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
 const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
+
+type Match = (node: string, task: string, vars: Record<string, string>) => boolean;
+
+/** What a task printed in its last execution (of one run, with --run); on a terminal, its control sequences are shown, not obeyed. */
+function showOutput(
+  session: Session,
+  io: Io,
+  match: Match,
+  runArg: string | undefined,
+  what: string,
+  verbose: boolean,
+  warn: (m: string) => void,
+): number {
+  const runsDir = session.workspace.runsDir;
+  const inRun = runArg ? new Set(loadRun(runsDir, runArg, warn).nodes.map((n) => n.key)) : undefined;
+  const recs = session
+    .provenance()
+    .all()
+    .filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
+  const last = new Map(recs.map((r) => [r.node, r]));
+  if (last.size === 0)
+    throw new FlowError(
+      "selector-invalid",
+      `no executed node matches ${what || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`,
+    );
+  const show = (s: string) => io.out(io.isTTY ? terminalSafe(s) : s);
+  for (const r of last.values()) {
+    const text = readTaskOutput(session.cacheDir, r.key);
+    if (last.size > 1 || verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
+    // executions recorded with a run id keep their output; none means it printed nothing
+    show(text !== undefined ? text : r.run ? "(the task printed nothing)\n" : "(no output was kept for this execution)\n");
+  }
+  return 0;
+}
+
+/** What one run did to each selected node. */
+function showRun(runsDir: string, io: Io, match: Match, runArg: string, json: boolean, warn: (m: string) => void): number {
+  const run = loadRun(runsDir, runArg, warn);
+  const nodes = run.nodes.filter((n) => match(n.id, n.task, n.vars));
+  if (json) io.out(JSON.stringify({ ...run, nodes }) + "\n");
+  else {
+    io.out(`${describeRun(run)}\n`);
+    for (const n of nodes) io.out(nodeLine(n));
+  }
+  return 0;
+}
+
+/** The provenance records of the selected nodes. */
+function showRecords(session: Session, io: Io, match: Match, json: boolean, verbose: boolean): number {
+  const recs = session
+    .provenance()
+    .all()
+    .filter((r) => match(r.node, r.task, r.vars));
+  if (json) io.out(JSON.stringify(recs) + "\n");
+  else
+    for (const r of recs) {
+      const ms = Date.parse(r.end) - Date.parse(r.start);
+      io.out(
+        `${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`,
+      );
+      if (verbose) {
+        for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
+        for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
+      }
+      if (r.error) io.out(`    error: ${r.error}\n`);
+    }
+  return 0;
+}
 
 async function logCommand(positionals: string[], values: Values, io: Io): Promise<number> {
   const { file, rest } = splitFile(positionals);
@@ -34,58 +103,11 @@ async function logCommand(positionals: string[], values: Values, io: Io): Promis
           ).map((n) => n.id),
         )
       : undefined;
-    const match = (node: string, task: string, vars: Record<string, string>) => (!ids || ids.has(node)) && matches({ task, vars }, sels);
+    const match: Match = (node, task, vars) => (!ids || ids.has(node)) && matches({ task, vars }, sels);
     const runArg = str(values, "run");
-    if (flag(values, "output")) {
-      // the last execution of each selected node (of this run, with --run)
-      const inRun = runArg ? new Set(loadRun(runsDir, runArg, warn).nodes.map((n) => n.key)) : undefined;
-      const recs = session
-        .provenance()
-        .all()
-        .filter((r) => match(r.node, r.task, r.vars) && (!inRun || inRun.has(r.key)));
-      const last = new Map(recs.map((r) => [r.node, r]));
-      if (last.size === 0)
-        throw new FlowError(
-          "selector-invalid",
-          `no executed node matches ${rest.join(" ") || "(all)"}${runArg ? ` in run ${runArg}` : ""}: only nodes that ran or failed have output`,
-        );
-      const show = (s: string) => io.out(io.isTTY ? terminalSafe(s) : s);
-      for (const r of last.values()) {
-        const text = readTaskOutput(session.cacheDir, r.key);
-        if (last.size > 1 || input.verbose) io.out(`── ${r.node} (${r.status}, ${r.start})\n`);
-        // executions recorded with a run id keep their output; none means it printed nothing
-        show(text !== undefined ? text : r.run ? "(the task printed nothing)\n" : "(no output was kept for this execution)\n");
-      }
-      return 0;
-    }
-    if (runArg) {
-      const run = loadRun(runsDir, runArg, warn);
-      const nodes = run.nodes.filter((n) => match(n.id, n.task, n.vars));
-      if (input.json) io.out(JSON.stringify({ ...run, nodes }) + "\n");
-      else {
-        io.out(`${describeRun(run)}\n`);
-        for (const n of nodes) io.out(nodeLine(n));
-      }
-      return 0;
-    }
-    const recs = session
-      .provenance()
-      .all()
-      .filter((r) => match(r.node, r.task, r.vars));
-    if (input.json) io.out(JSON.stringify(recs) + "\n");
-    else
-      for (const r of recs) {
-        const ms = Date.parse(r.end) - Date.parse(r.start);
-        io.out(
-          `${r.start}  ${r.status.padEnd(6)} ${r.node}  ${secs(ms)}  cpu ${opt(r.cpuMs, (x) => secs(x))}  rss ${opt(r.maxRssMb, (x) => `${x} MB`)}  key ${r.key.slice(0, 12)}  code ${r.code.version.slice(0, 12)}  ${r.host}${r.run ? `  run ${r.run}` : ""}\n`,
-        );
-        if (input.verbose) {
-          for (const i of r.inputs) io.out(`    in  ${i.name}: ${i.path} ${i.hash.slice(0, 12)}\n`);
-          for (const o of r.outputs) io.out(`    out ${o.name}: ${o.path} ${o.hash.slice(0, 12)}\n`);
-        }
-        if (r.error) io.out(`    error: ${r.error}\n`);
-      }
-    return 0;
+    if (flag(values, "output")) return showOutput(session, io, match, runArg, rest.join(" "), !!input.verbose, warn);
+    if (runArg) return showRun(runsDir, io, match, runArg, !!input.json, warn);
+    return showRecords(session, io, match, !!input.json, !!input.verbose);
   } finally {
     await session.close();
   }

@@ -18,15 +18,87 @@ import { readJsonRecord } from "../../host/records.js";
 import { writeFileAtomic } from "../../host/temp.js";
 import { allOutputPaths } from "../../model/graph-node.js";
 import type { NodeJobResult, NodeJobSpec } from "../../exec/slurm.js";
+import type { Session } from "../../session/session.js";
+import type { Planner } from "../../plan/planner.js";
+import type { Cache } from "../../cache/cache.js";
+import type { Executor } from "../../exec/executor.js";
 
-async function nodeRunCommand(_positionals: string[], values: Values, io: Io): Promise<number> {
-  const files = list(values, "job");
-  if (files.length === 0) throw new FlowError("usage", "flow node-run --job <spec.json> [--job …]");
-  const specs = files.map((file) => {
+/** The job specs, checked against their schema. */
+function readSpecs(files: string[], io: Io) {
+  return files.map((file) => {
     const spec = readJsonRecord<NodeJobSpec>(file, "slurm-job", (m) => io.err(`flow node-run: ${m}\n`), false);
     if (!spec) throw new FlowError("io-error", `${file}: not a valid job spec`);
     return { file, spec };
   });
+}
+
+/** The lifecycle as a cluster job uses it: it stores into the shared cache and reports the provenance (the head records both). */
+function jobContext(
+  session: Session,
+  planner: Planner,
+  cache: Cache,
+  executor: Executor,
+  io: Io,
+  spec: NodeJobSpec,
+  report: (r: ProvenanceRecord) => void,
+): LifecycleContext {
+  return {
+    root: session.root,
+    planner,
+    cache,
+    executor,
+    state: session.workspace.state,
+    stat: session.workspace.stat,
+    tmpDir: session.workspace.tmpDir,
+    provenance: { append: report },
+    taskOutput: (key, text) => writeTaskOutput(session.cacheDir, key, text),
+    logger: { emit: (e) => (e.type === "node-log" ? io.out(`${e.id}: ${e.line}\n`) : undefined) },
+    claimed: new Set(session.graph.nodes.flatMap(allOutputPaths)),
+    runId: spec.run,
+    live: true,
+    materialise: false,
+  };
+}
+
+/** One node of the job: checked against the key the head submitted, run, and its outcome left beside its spec. */
+async function runOne(
+  session: Session,
+  planner: Planner,
+  cache: Cache,
+  executor: Executor,
+  io: Io,
+  file: string,
+  spec: NodeJobSpec,
+): Promise<boolean> {
+  let provenance: ProvenanceRecord | undefined;
+  const ctx = jobContext(session, planner, cache, executor, io, spec, (r) => (provenance = r));
+  const node = session.graph.nodes.find((n) => n.id === spec.node);
+  const a = node && (await planner.assess(node));
+  let error: string | undefined;
+  let usage: NodeJobResult["usage"];
+  if (!node || !a) error = `no node ${spec.node} in ${spec.pipeline}`;
+  else if (!a.key) error = `inputs not ready: ${a.reasons.join("; ")}`;
+  else if (a.key !== spec.key)
+    error = `the workspace changed since the job was submitted (key ${a.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
+  else {
+    const o = await runHere(node, a, ctx, { id: node.id, startedAt: Date.now(), key: a.key, reasons: a.reasons });
+    usage = o.usage;
+    if (!o.ok) {
+      error = o.message;
+      if (o.detail) io.err(`${o.detail}\n`);
+    }
+  }
+  const result: NodeJobResult = error ? { ok: false, error, usage } : { ok: true, usage };
+  writeFileAtomic(join(dirname(file), `${spec.key}.result`), JSON.stringify({ ...result, provenance }));
+  if (error) io.err(`flow node-run: ${spec.node}: ${error}\n`);
+  else io.out(`flow node-run: ${spec.node} stored in the cache\n`);
+  return !error;
+}
+
+async function nodeRunCommand(_positionals: string[], values: Values, io: Io): Promise<number> {
+  const files = list(values, "job");
+  if (files.length === 0) throw new FlowError("usage", "flow node-run --job <spec.json> [--job …]");
+  const specs = readSpecs(files, io);
   const first = specs[0]!.spec; // one group: one pipeline, one set of params and cache
   // the cache URL and the secret come in the job's environment (sbatch exports the head's), never in a file
   const input = {
@@ -38,56 +110,12 @@ async function nodeRunCommand(_positionals: string[], values: Values, io: Io): P
   };
   const session = await openSession(input, io, "plan", readConfig(input));
   const executor = new LocalExecutor({ workerNodeOptions: session.config.workerNodeOptions, shellNodeOptions: session.config.shellNodeOptions });
-  let failed = 0;
   try {
-    const pipeline = session.graph;
     const planner = await session.planner();
     const cache = await session.cache();
-    for await (const _ of planner.assessAll(pipeline.dag.closureUp(specs.map((s) => s.spec.node)))) void _;
-    for (const { file, spec } of specs) {
-      let provenance: ProvenanceRecord | undefined;
-      const ctx: LifecycleContext = {
-        root: session.root,
-        planner,
-        cache,
-        executor,
-        state: session.workspace.state,
-        stat: session.workspace.stat,
-        tmpDir: session.workspace.tmpDir,
-        provenance: { append: (r) => (provenance = r) },
-        taskOutput: (key, text) => writeTaskOutput(session.cacheDir, key, text),
-        logger: { emit: (e) => (e.type === "node-log" ? io.out(`${e.id}: ${e.line}\n`) : undefined) },
-        claimed: new Set(pipeline.nodes.flatMap(allOutputPaths)),
-        runId: spec.run,
-        live: true,
-        materialise: false,
-      };
-      const result = (r: NodeJobResult) => writeFileAtomic(join(dirname(file), `${spec.key}.result`), JSON.stringify({ ...r, provenance }));
-      const node = pipeline.nodes.find((n) => n.id === spec.node);
-      const a = node && (await planner.assess(node));
-      let error: string | undefined;
-      let usage: NodeJobResult["usage"];
-      if (!node || !a) error = `no node ${spec.node} in ${spec.pipeline}`;
-      else if (!a.key) error = `inputs not ready: ${a.reasons.join("; ")}`;
-      else if (a.key !== spec.key)
-        error = `the workspace changed since the job was submitted (key ${a.key.slice(0, 12)}, submitted ${spec.key.slice(0, 12)})`;
-      else {
-        const o = await runHere(node, a, ctx, { id: node.id, startedAt: Date.now(), key: a.key, reasons: a.reasons });
-        usage = o.usage;
-        if (!o.ok) {
-          error = o.message;
-          if (o.detail) io.err(`${o.detail}\n`);
-        }
-      }
-      if (error) {
-        failed++;
-        io.err(`flow node-run: ${spec.node}: ${error}\n`);
-        result({ ok: false, error, usage });
-      } else {
-        io.out(`flow node-run: ${spec.node} stored in the cache\n`);
-        result({ ok: true, usage });
-      }
-    }
+    for await (const _ of planner.assessAll(session.graph.dag.closureUp(specs.map((s) => s.spec.node)))) void _;
+    let failed = 0;
+    for (const { file, spec } of specs) if (!(await runOne(session, planner, cache, executor, io, file, spec))) failed++;
     return failed ? 1 : 0;
   } finally {
     await executor.close();
