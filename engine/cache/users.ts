@@ -5,12 +5,12 @@
 // another workspace's results, stored seconds ago.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash/canonical.js";
 import { writeFileAtomic } from "../host/temp.js";
 import { listDir } from "../host/records.js";
 
 const dirOf = (cacheDir: string) => join(cacheDir, "users");
-const fileOf = (cacheDir: string, root: string) => join(dirOf(cacheDir), `${createHash("sha256").update(root).digest("hex").slice(0, 32)}.json`);
+const fileOf = (cacheDir: string, root: string) => join(dirOf(cacheDir), `${sha256(root).slice(0, 32)}.json`);
 
 /** Records that the workspace at `root` uses this cache (at most once an hour: a run must not write for nothing). */
 export function registerUser(cacheDir: string, root: string, now = Date.now()) {

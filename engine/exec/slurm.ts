@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash/canonical.js";
 import type { Executor, Execution, ExecutionResult } from "./executor.js";
 import type { Usage } from "../model/usage.js";
 import type { ProvenanceRecord } from "../records/provenance.js";
@@ -74,7 +74,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** A single node's job is named after its key; a group's after its keys. */
 export function jobName(keys: string[]): string {
   if (keys.length === 1) return `flow-${keys[0]!.slice(0, 24)}`;
-  return `flow-g${createHash("sha256").update(keys.join("\n")).digest("hex").slice(0, 23)}`;
+  return `flow-g${sha256(keys.join("\n")).slice(0, 23)}`;
 }
 
 interface Member {

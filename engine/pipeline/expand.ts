@@ -8,7 +8,7 @@ import { resolveSets, setParams } from "./sets.js";
 import { substitute, resolvePath, type Scope } from "./template.js";
 import type { YamlSource } from "./source.js";
 import type { ParamDef, PipelineDef, RunWritten, TaskDef } from "./types.js";
-import { nodeId, type GraphNode, type NodeInput, type NodeOutput, type ParamValue, type RunDef } from "../model/graph-node.js";
+import { nodeId, taskOf, type GraphNode, type NodeInput, type NodeOutput, type ParamValue, type RunDef } from "../model/graph-node.js";
 
 /** The interpreter of a `script:` by its extension. */
 const INTERPRETERS: Record<string, string> = {
@@ -74,7 +74,7 @@ export function expand(
   );
   const cycle = dag.findCycle();
   if (cycle)
-    throw new FlowError("pipeline-invalid", `${src.locate(["tasks", cycle[0]!.replace(/\[.*$/, "")])}: dependency cycle: ${cycle.join(" -> ")}`);
+    throw new FlowError("pipeline-invalid", `${src.locate(["tasks", taskOf(cycle[0]!)])}: dependency cycle: ${cycle.join(" -> ")}`);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return { nodes: dag.topoOrder().map((id) => byId.get(id)!), deps, dag, unread };
 }
@@ -223,7 +223,7 @@ function checkOutputs(c: Ctx, nodes: GraphNode[]): Map<string, string> {
     for (let d = dirname(p); d.length > 1 && d !== dirname(d); d = dirname(d)) {
       const outer = producer.get(d);
       if (outer) {
-        const task = id.replace(/\[.*$/, "");
+        const task = taskOf(id);
         throw new FlowError(
           "pipeline-invalid",
           `${c.src.locate(["tasks", task, "outputs"])}: output ${rel(c.root, p)} of ${id} lies inside output ${rel(c.root, d)} of ${outer}`,

@@ -68,8 +68,3 @@ export function expandPipeline(p: PipelineSource, placeholders = false): Pipelin
     placeholders: unread,
   };
 }
-
-/** Both at once, for a pipeline whose inputs are all there. */
-export function loadPipeline(file: string, opts: LoadOptions = {}): Pipeline {
-  return expandPipeline(readPipeline(file, opts));
-}
