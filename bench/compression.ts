@@ -1,4 +1,4 @@
-// Compression of the 0/1 uint8 spike tensors (issue 11): gzip (flow's choice, level 3)
+// Compression of the 0/1 uint8 spike tensors: gzip (flow's choice, level 3)
 // against HDF5's built-in scale-offset filter (filter 6, integer mode, minimum bits
 // found by HDF5: 1 bit per 0/1 element), on tensors of the pipeline's chunk shape at
 // firing densities from sparse to dense. Baseline in the same process: no filter.

@@ -1,4 +1,4 @@
-// The whole dataset (issue 11): N full-size sessions (the two session types in turn, each
+// The whole dataset: N full-size sessions (the two session types in turn, each
 // its own seed), run cold with --jobs 2 for growing subsets of them (selected with
 // `session_ids`, as a user would). Prints the per-session marginal cost and its
 // projection to the real 58 sessions, and the time and peak RSS of the nodes that gather

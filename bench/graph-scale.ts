@@ -1,4 +1,4 @@
-// Graph scale (issue 16): toy pipelines of shell tasks with 10⁴–10⁵ nodes — fan-out +
+// Graph scale: toy pipelines of shell tasks with 10⁴–10⁵ nodes — fan-out +
 // gather, a long chain, a wide fan-in — timed as `flow status --json` (never run, and
 // up to date), a no-op `flow run`, and trivial-node throughput. Peak RSS from
 // /usr/bin/time. Baseline in the same process: `node -e 0` (what any CLI call costs).

@@ -1,5 +1,5 @@
-// flow gc frees space: it keeps this workspace's outputs and what the last K runs made,
-// and drops the rest (issue 13: after a few param changes gc removed nothing).
+// Flow gc frees space: it keeps this workspace's outputs and what the last K runs made,
+// and drops the rest.
 import { describe, expect, it } from "vitest";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -1,4 +1,4 @@
-// Graph scale (issue 16): no recursion depth or argument-count limit anywhere. The graph
+// Graph scale: no recursion depth or argument-count limit anywhere. The graph
 // module is checked in-process at full size (a chain of 100 000, a fan-in of 200 000);
 // the whole CLI path (load, expand, plan, status, invalidate, dag) on a chain longer than
 // the default stack allows.

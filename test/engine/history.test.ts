@@ -1,4 +1,4 @@
-// Run history, node records with cost, task output and the trace (issue 12).
+// Run history, node records with cost, task output and the trace.
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

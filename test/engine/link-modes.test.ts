@@ -1,4 +1,4 @@
-// Restores by copy (verified), hard link (stored once, read-only) or reflink (issue 13).
+// Restores by copy (verified), hard link (stored once, read-only) or reflink.
 import { describe, expect, it } from "vitest";
 import { readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";

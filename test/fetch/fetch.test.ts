@@ -1,4 +1,4 @@
-// Fetching the Allen cache from its bucket (issue 15), against a real HTTP server on
+// Fetching the Allen cache from its bucket, against a real HTTP server on
 // 127.0.0.1 that serves the synthetic example cache in the bucket's layout and injects
 // faults: dropped connections, 503s, short bodies, corrupt bytes, a kill -9 of flow.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";

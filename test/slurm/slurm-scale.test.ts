@@ -1,4 +1,4 @@
-// SLURM at scale (issue 16): 2 000 trivial nodes through a real single-node SLURM
+// SLURM at scale: 2 000 trivial nodes through a real single-node SLURM
 // cluster, submitted in groups (resources.group_size), with a cap on jobs in flight and
 // one squeue call per poll. sbatch and squeue are counted by wrappers on PATH.
 import { describe, it, expect } from "vitest";

@@ -1,4 +1,4 @@
-// Item 6: an unreachable or read-only cache index is one clear error and a non-zero exit,
+// An unreachable or read-only cache index is one clear error and a non-zero exit,
 // never a hang, never a ✔ with nothing recorded.
 import { describe, it, expect } from "vitest";
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";

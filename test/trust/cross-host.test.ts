@@ -1,4 +1,4 @@
-// Item 10: SLURM jobs on other hosts share the workspace's folders. Temp names and the
+// SLURM jobs on other hosts share the workspace's folders. Temp names and the
 // lock carry the host; taking the lock is atomic (link()).
 import { describe, it, expect } from "vitest";
 import { writeFileSync, mkdirSync, existsSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Item 9: usage and environment problems are one line naming the file and the problem,
+// Usage and environment problems are one line naming the file and the problem,
 // with the documented exit code — never "internal error" (70).
 import { describe, it, expect } from "vitest";
 import { writeFileSync, rmSync } from "node:fs";

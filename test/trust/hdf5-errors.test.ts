@@ -1,4 +1,4 @@
-// Item 2: an HDF5 library error inside a task fails that task with one readable line,
+// An HDF5 library error inside a task fails that task with one readable line,
 // and nothing of it is stored. Real failures: a deflate level the filter refuses, and a
 // full disk (a small tmpfs).
 import { describe, it, expect, inject } from "vitest";

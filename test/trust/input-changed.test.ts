@@ -1,4 +1,4 @@
-// Item 1: an input replaced while its node runs. The key was computed from file A, the
+// An input replaced while its node runs. The key was computed from file A, the
 // task read file B: nothing may be stored under A's key.
 import { describe, it, expect } from "vitest";
 import { readdirSync, existsSync, writeFileSync } from "node:fs";

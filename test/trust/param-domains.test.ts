@@ -1,4 +1,4 @@
-// Item 3: params have domains (JSON-Schema keywords), checked with ajv at load by every
+// Params have domains (JSON-Schema keywords), checked with ajv at load by every
 // command, for defaults and --set values alike.
 import { describe, it, expect } from "vitest";
 import { readFileSync, existsSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Item 4: paths never leave the workspace unless a `path: true` param says so; outputs
+// Paths never leave the workspace unless a `path: true` param says so; outputs
 // are regular files, never followed symlinks.
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";

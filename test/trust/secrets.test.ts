@@ -1,4 +1,4 @@
-// Credentials never leak, and a shared index cannot be forged (issue 17): against a real
+// Credentials never leak, and a shared index cannot be forged: against a real
 // redis-server started with requirepass and a PostgreSQL role that must give its
 // password (test/services/start.sh), and the real single-node SLURM cluster.
 import { describe, expect, it } from "vitest";

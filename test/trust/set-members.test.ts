@@ -1,4 +1,4 @@
-// Item 5: a set member whose folder matches but whose file is missing, dangling, a loop
+// A set member whose folder matches but whose file is missing, dangling, a loop
 // or unreadable is an error naming the file, in status as in run. Deleting the folder
 // still removes the member.
 import { describe, it, expect } from "vitest";

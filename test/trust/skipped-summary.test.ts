@@ -1,4 +1,4 @@
-// Item 12: a failure does not drown in "skipped" lines: the failures, then one line with
+// A failure does not drown in "skipped" lines: the failures, then one line with
 // how many nodes of each task were skipped; the full list with -v and --json.
 import { describe, it, expect } from "vitest";
 import { toyWorkspace, flow, runJson } from "../rig.js";

@@ -1,4 +1,4 @@
-// Item 8: the smaller holes — a corrupt object after invalidate, a torn record line,
+// The smaller holes — a corrupt object after invalidate, a torn record line,
 // nested outputs, temp leftovers, flow log's selector keys.
 import { describe, it, expect } from "vitest";
 import { readdirSync, writeFileSync, chmodSync, appendFileSync, mkdirSync, existsSync, utimesSync } from "node:fs";
