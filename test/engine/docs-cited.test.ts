@@ -1,5 +1,5 @@
 // Every § reference in the code and the README resolves to a section of a document in
-// docs/.
+// docs/ (the documents the code cites are in the repository).
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";

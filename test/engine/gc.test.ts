@@ -1,4 +1,4 @@
-// Flow gc frees space: it keeps this workspace's outputs and what the last K runs made,
+// `flow gc` frees space: it keeps this workspace's outputs and what the last K runs made,
 // and drops the rest.
 import { describe, expect, it } from "vitest";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";

@@ -62,7 +62,15 @@ async function runOnce(dir: string, cache: MemoryCache, executor: FakeExecutor) 
   const pipeline = expandPipeline(readPipeline(join(dir, "pipeline.yaml")));
   const threads = new HashThreads(1);
   const ws = new Workspace(dir, threads);
-  const planner = new Planner({ root: dir, nodes: pipeline.nodes, stat: ws.stat, code: new CodeVersions(dir), probes: new EnvironmentProbes(dir), state: ws.state, cache });
+  const planner = new Planner({
+    root: dir,
+    nodes: pipeline.nodes,
+    stat: ws.stat,
+    code: new CodeVersions(dir),
+    probes: new EnvironmentProbes(dir),
+    state: ws.state,
+    cache,
+  });
   const events: FlowEvent[] = [];
   const outcomes = new Map<string, NodeOutcome>();
   const ctx = {
@@ -80,14 +88,21 @@ async function runOnce(dir: string, cache: MemoryCache, executor: FakeExecutor) 
     live: false,
     materialise: true,
   };
-  await schedule(pipeline.nodes, pipeline.deps, pipeline.dag, { jobs: 2, keepGoing: true }, {
-    run: async (n) => {
-      const o = await processNode(n, ctx);
-      outcomes.set(n.id, o);
-      return o.ok;
+  await schedule(
+    pipeline.nodes,
+    pipeline.deps,
+    pipeline.dag,
+    { jobs: 2, keepGoing: true },
+    {
+      run: async (n) => {
+        const o = await processNode(n, ctx);
+        outcomes.set(n.id, o);
+        return o.ok;
+      },
+      skip: (n, upstream) =>
+        outcomes.set(n.id, { ok: false, reason: upstream ? "upstream-failed" : "stopped", id: n.id, message: "", startedAt: 0, ms: 0 }),
     },
-    skip: (n, upstream) => outcomes.set(n.id, { ok: false, reason: upstream ? "upstream-failed" : "stopped", id: n.id, message: "", startedAt: 0, ms: 0 }),
-  });
+  );
   ws.save();
   await threads.close();
   return { outcomes, events, kinds: Object.fromEntries([...outcomes].map(([id, o]) => [id, o.ok ? o.kind : o.reason])) };
@@ -102,7 +117,12 @@ describe("the node lifecycle, with an in-memory cache", () => {
     expect(first.kinds).toEqual({ "upper[name=a]": "ran", "upper[name=b]": "ran", "upper[name=c]": "ran", all: "ran" });
     expect(readFileSync(join(dir, "out/all.txt"), "utf8")).toBe("ALPHA\n!BETA\n!GAMMA\n!");
     expect(cache.entries.size).toBe(4);
-    expect((await runOnce(dir, cache, ex)).kinds).toEqual({ "upper[name=a]": "up-to-date", "upper[name=b]": "up-to-date", "upper[name=c]": "up-to-date", all: "up-to-date" });
+    expect((await runOnce(dir, cache, ex)).kinds).toEqual({
+      "upper[name=a]": "up-to-date",
+      "upper[name=b]": "up-to-date",
+      "upper[name=c]": "up-to-date",
+      all: "up-to-date",
+    });
     rmSync(join(dir, "out/b.up"));
     const restored = await runOnce(dir, cache, ex);
     expect(restored.kinds["upper[name=b]"]).toBe("restored");
