@@ -74,6 +74,8 @@ describe("the params file", () => {
     const p = JSON.parse(r.stdout);
     expect(p.params.find((x: { name: string }) => x.name === "where").value).toBe(join(homedir(), "allen"));
     writeFileSync(join(ws, "params.yaml"), "where: ~/data # (a bare ~ is YAML's null)\n");
-    expect(JSON.parse((await flow(ws, "params", "--json")).stdout).params.find((x: { name: string }) => x.name === "where").value).toBe(join(homedir(), "data"));
+    expect(JSON.parse((await flow(ws, "params", "--json")).stdout).params.find((x: { name: string }) => x.name === "where").value).toBe(
+      join(homedir(), "data"),
+    );
   });
 });
