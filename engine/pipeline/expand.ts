@@ -73,8 +73,7 @@ export function expand(
     deps,
   );
   const cycle = dag.findCycle();
-  if (cycle)
-    throw new FlowError("pipeline-invalid", `${src.locate(["tasks", taskOf(cycle[0]!)])}: dependency cycle: ${cycle.join(" -> ")}`);
+  if (cycle) throw new FlowError("pipeline-invalid", `${src.locate(["tasks", taskOf(cycle[0]!)])}: dependency cycle: ${cycle.join(" -> ")}`);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return { nodes: dag.topoOrder().map((id) => byId.get(id)!), deps, dag, unread };
 }
