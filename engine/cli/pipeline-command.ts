@@ -1,5 +1,5 @@
 // A pipeline's own commands (`flow export …`): flow's options (-f/--pipeline FILE, --set,
-// --params) are taken out, the rest is the command's, read by its declared `cli`. The
+// --params, -v) are taken out, the rest is the command's, read by its declared `cli`. The
 // command gets the capabilities of api/command.ts — and, from the CLI, the state of the
 // nodes that make given output paths (is the file current?).
 import { resolve } from "node:path";
@@ -25,6 +25,7 @@ function split(argv: string[]) {
     else if (a === "--set" || a === "-s") sets.push(argv[++i] ?? "");
     else if (a.startsWith("--set=")) sets.push(a.slice(6));
     else if (a === "--params") params = argv[++i];
+    else if (a === "-v" || a === "--verbose") continue; // (read by main: stack traces)
     else rest.push(a);
   }
   return { file, sets, params, rest };

@@ -74,3 +74,20 @@ describe("reporters", () => {
     );
   });
 });
+
+describe("the counter over a whole run", () => {
+  it("after an invalidation, N is right from the first line: the invalidated nodes, not the graph", async () => {
+    const { toyWorkspace, flow } = await import("../rig.js");
+    const ws = toyWorkspace({ "in/c.txt": "gamma\n", "in/d.txt": "delta\n" });
+    expect((await flow(ws, "run")).code).toBe(0);
+    expect((await flow(ws, "invalidate", "name=b")).code).toBe(0); // upper[name=b] and concat downstream
+    const r = await flow(ws, "run");
+    expect(r.code).toBe(0);
+    const counters = [...r.stdout.matchAll(/\[(\d+)\/(\d+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(counters).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(r.stdout).toContain("2 ran, 0 restored, 3 up to date");
+  });
+});
