@@ -25,7 +25,8 @@ function split(argv: string[]) {
     else if (a === "--set" || a === "-s") sets.push(argv[++i] ?? "");
     else if (a.startsWith("--set=")) sets.push(a.slice(6));
     else if (a === "--params") params = argv[++i];
-    else if (a === "-v" || a === "--verbose") continue; // (read by main: stack traces)
+    else if (a === "-v" || a === "--verbose")
+      continue; // (read by main: stack traces)
     else rest.push(a);
   }
   return { file, sets, params, rest };

@@ -28,7 +28,7 @@ function hashFile(path, dest) {
       if (n === 0) break;
       h.update(buf.subarray(0, n));
       bytes += n;
-      if (out !== undefined) for (let off = 0; off < n; ) off += writeSync(out, buf, off, n - off);
+      if (out !== undefined) for (let off = 0; off < n;) off += writeSync(out, buf, off, n - off);
     }
   } finally {
     closeSync(fd);

@@ -48,6 +48,8 @@ export class RootCauses {
         else for (const x of nodes) into.add(x);
       }
     }
+    // What is shown is what came from upstream: summarised before this node's own causes join the map.
+    const shown = up ? [...own, ...summarise(up)] : own;
     // A node that is only waiting for its upstreams has no cause of its own.
     const mine = own.length ? own : !up && ownCause ? [ownCause] : [];
     if (mine.length === 0 && up) this.roots.set(id, up);
@@ -60,7 +62,7 @@ export class RootCauses {
       }
       this.roots.set(id, all);
     }
-    return up ? [...own, ...summarise(up)] : own;
+    return shown;
   }
 }
 

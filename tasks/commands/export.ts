@@ -5,7 +5,7 @@
 // speed and pupil as presentations × time. Only from an up-to-date stimulus file.
 import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { CommandCli, CommandFn } from "#flow/command";
+import { FlowError, type CommandCli, type CommandFn } from "#flow/command";
 import { h5, type H5Group, type H5Dataset } from "../formats/h5.js";
 import { checkHdf5File } from "../formats/nwb/open.js";
 import { zipStored } from "../formats/npz.js";
@@ -39,7 +39,7 @@ const int64 = (d: H5Dataset) => BigInt64Array.from(d.value as ArrayLike<bigint> 
 
 export const cli: CommandCli = {
   args: "<stimulus> <structure> <out_dir>",
-  description: `One file per session of the stimulus type's HDF5 file, for the brain structure: session_<id>-<stimulus>-<structure>-<data>.npz (numpy.load) holding the array(s) and their coordinates: spike_data as (unit_id, presentation_id, time) — the original dataset's order, units first; speed and the pupil_data variables as (presentation_id, time); 'dims' names the axes in order. --format npy writes the bare .npy files (as the original) with a .json sidecar giving the dims and coordinates. The stimulus file must be up to date.`,
+  description: `One file per session of the stimulus type's HDF5 file, for the brain structure: session_<id>-<stimulus>-<structure>-<data>.npz (numpy.load) holding the array(s) and their coordinates: spike_data as (unit_id, presentation_id, time) — the original dataset's order, units first; speed and the pupil_data variables as (presentation_id, time); 'dims' names the axes in order. --format npy writes the bare .npy files (as the original) with a .json sidecar giving the dims and coordinates. Both carry the presentations' times and stimulus parameters (orientation, temporal_frequency, …) by presentation_id. The stimulus file must be up to date.`,
   options: [
     { flags: "--data <what>", description: "what to export", default: "spike_data", choices: ["spike_data", "speed", "pupil"] },
     {
@@ -112,11 +112,22 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
         if (!grp) continue; // a session without eye tracking has no pupil_data
         dims = ["presentation_id", "time"];
         for (const k of grp.keys().sort()) {
-          if (dims.includes(k)) continue;
+          if (dims.includes(k) || k === "time_bounds" || k === "nv") continue; // coordinates and the bin bounds (CF)
           const d = grp.get(k) as H5Dataset;
           arrays.push([k, npy("<f4", d.shape!, d.value as Float32Array)]);
         }
         for (const c of dims) coords[c] = grp.get(c) as H5Dataset;
+      }
+      // What each presentation was (its times and the stimulus parameters: orientation,
+      // temporal_frequency, …), on presentation_id: enough for a tuning curve from the export alone.
+      const pres = presentationColumns(group("presentations"), `${file}: /${sess}/${structure}/presentations`);
+      for (const [k] of pres) {
+        if (k === "dims" || k === "presentation_columns" || dims.includes(k) || arrays.some(([a]) => a === k)) {
+          throw new FlowError(
+            "io-error",
+            `${file}: /${sess}/${structure}/presentations/${k} has the name of an exported array; rename the stimulus parameter`,
+          );
+        }
       }
       const coordArrays: [string, Buffer][] = dims.map((c) => {
         const d = coords[c] as H5Dataset;
@@ -124,7 +135,13 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
       });
       if (!n) mkdirSync(out, { recursive: true });
       if (values.format === "npz") {
-        const all: [string, Buffer][] = [...arrays, ...coordArrays, ["dims", npyStrings(dims)]];
+        const all: [string, Buffer][] = [
+          ...arrays,
+          ...coordArrays,
+          ["dims", npyStrings(dims)],
+          ...pres.map(([k, v]): [string, Buffer] => [k, npy("<f8", [v.length], v)]),
+          ["presentation_columns", npyStrings(pres.map(([k]) => k))],
+        ];
         const entries = all.map(([k, b]): [string, Buffer] => [`${k}.npy`, b]);
         writeFileSync(join(out, `${base}.npz`), zipStored(entries));
       } else {
@@ -133,6 +150,8 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
         const side = {
           dims,
           ...Object.fromEntries(dims.map((c) => [c, Array.from((coords[c] as H5Dataset).value as ArrayLike<number | bigint>, Number)])),
+          // by presentation_id, NaN as null (JSON has no NaN)
+          presentations: Object.fromEntries(pres.map(([k, v]) => [k, Array.from(v, (x) => (Number.isNaN(x) ? null : x))])),
         };
         writeFileSync(join(out, `${base}.json`), JSON.stringify(side) + "\n");
       }
@@ -157,6 +176,19 @@ export const command: CommandFn = async ({ args, options }, ctx) => {
     f.close();
   }
 };
+
+/** The presentations group's variables (start_time, …, the stimulus parameters) in file order, as float64. */
+function presentationColumns(g: H5Group | undefined, where: string): [string, Float64Array][] {
+  if (!g) throw new FlowError("io-error", `${where}: no such group`);
+  return g
+    .keys()
+    .filter((k) => k !== "presentation_id")
+    .map((k): [string, Float64Array] => {
+      const v = (g.get(k) as H5Dataset).value;
+      if (!(v instanceof Float64Array)) throw new FlowError("io-error", `${where}/${k}: not float64`);
+      return [k, v];
+    });
+}
 
 function npyInt64(a: BigInt64Array): Buffer {
   return npy("<i8", [a.length], a);

@@ -23,7 +23,13 @@ export interface CubeStructure {
 
 export interface CubeHeader {
   session: number;
+  /** the NWB's /general/stimulus (AllenSDK's session_type; "" where the file has none) */
+  session_type: string;
+  /** sha256 of the session's NWB file, as flow keyed it */
+  nwb_sha256: string;
   stimulus: string;
+  /** the AllenSDK stimulus names this stimulus type gathers */
+  stimulus_names: string[];
   /** this session's presentations of the stimulus before the median and blank filters */
   presentations_before_filter: number;
   bin_width: number;

@@ -68,3 +68,23 @@ export function withFrozenClock<T>(fn: () => T): T {
 }
 
 export const i64 = (xs: ArrayLike<number>) => BigInt64Array.from(Array.from(xs, (x) => BigInt(x)));
+
+/**
+ * An attribute value with its HDF5 type fixed by its JS type (h5wasm's own guess makes
+ * 1 an int32 and 0.5 a float64): number → float64, bigint → int64, string → UTF-8,
+ * string[] → a list of strings, Float64Array, BigInt64Array and Uint8Array → arrays of
+ * float64, int64 and uint8.
+ */
+export type AttrValue = string | number | bigint | string[] | Float64Array | BigInt64Array | Uint8Array;
+
+/** Writes attributes on a file, group or dataset, each with a fixed HDF5 type. */
+export function setAttrs(obj: H5Group | H5Dataset, attrs: Record<string, AttrValue>) {
+  for (const [name, v] of Object.entries(attrs)) {
+    if (typeof v === "string" || Array.isArray(v)) obj.create_attribute(name, v);
+    else if (typeof v === "number") obj.create_attribute(name, v, [], "<d");
+    else if (typeof v === "bigint") obj.create_attribute(name, BigInt64Array.of(v), [], "<q");
+    else if (v instanceof Float64Array) obj.create_attribute(name, v, [v.length], "<d");
+    else if (v instanceof BigInt64Array) obj.create_attribute(name, v, [v.length], "<q");
+    else obj.create_attribute(name, v, [v.length], "<B");
+  }
+}

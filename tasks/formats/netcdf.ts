@@ -1,15 +1,19 @@
 // The output contract (docs/design.md §4.1): one HDF5 file per stimulus type, readable by
 // xarray (h5netcdf and netcdf4 engines). Every group is a self-contained netCDF group:
 // its coordinates are dimension scales, attached by absolute path to every variable.
-// Writes happen with a frozen clock so the same inputs give the same bytes.
-import { h5, h5op, withFrozenClock, i64, type H5Group } from "./h5.js";
-import { readCube, readCubeHeader, unpack, type Cube } from "./cube.js";
+// Writes happen with a frozen clock so the same inputs give the same bytes. What each
+// file, group and variable says about itself is in cf-attributes.ts.
+import { h5, h5op, withFrozenClock, i64, setAttrs, type H5Group, type AttrValue } from "./h5.js";
+import { readCube, readCubeHeader, unpack, type Cube, type CubeHeader } from "./cube.js";
+import * as cf from "./cf-attributes.js";
 import { basename } from "node:path";
 import { TaskError } from "#flow/task";
+import { isMovie } from "../science/cleaning.js";
 
 export interface WriteOptions {
   stimulus: string;
-  gzip: number;
+  /** the params that shaped the file (recorded as root attributes); gzip_level its compression */
+  params: cf.ShapingParams;
   /** keep only structures whose acronym matches (the natural-visual subset) */
   structures?: RegExp;
   flowVersion: string;
@@ -20,11 +24,32 @@ export interface WriteOptions {
 
 const nan = (v: number | null) => (v === null ? NaN : v);
 
-function coord(g: H5Group, name: string, data: BigInt64Array | Float64Array, attrs: Record<string, string> = {}) {
+function coord(g: H5Group, name: string, data: BigInt64Array | Float64Array, attrs: Record<string, AttrValue> = cf.COORD_ATTRS[name] ?? {}) {
   h5op(`writing ${g.path}/${name}`, () => {
     const d = g.create_dataset({ name, data });
-    for (const [k, v] of Object.entries(attrs)) d.create_attribute(k, v);
+    setAttrs(d, attrs);
     d.make_scale(name);
+  });
+}
+
+/** The name netCDF gives a dimension that has no coordinate variable (netCDF-C's NAME attribute of such a scale). */
+const DIMENSION_ONLY = (n: number) => `This is a netCDF dimension but not a netCDF variable.${String(n).padStart(10)}`;
+
+/** time (bin centres, with bounds) and time_bounds (time, nv): the bin edges relative to onset. */
+function timeAxis(g: H5Group, h: CubeHeader, clipped: boolean) {
+  coord(g, "time", Float64Array.from(h.time), cf.TIME_ATTRS);
+  h5op(`writing ${g.path}/time_bounds`, () => {
+    g.create_dataset({ name: "nv", data: new Float32Array(2) }).make_scale(DIMENSION_ONLY(2));
+    const w = h.bin_width;
+    const edges = new Float64Array(2 * h.n_bins);
+    for (let k = 0; k < h.n_bins; k++) {
+      edges[2 * k] = k * w;
+      edges[2 * k + 1] = (k + 1) * w;
+    }
+    const d = g.create_dataset({ name: "time_bounds", data: edges, shape: [h.n_bins, 2], dtype: "<d" });
+    setAttrs(d, cf.timeBoundsAttrs(clipped));
+    d.attach_scale(0, `${g.path}/time`);
+    d.attach_scale(1, `${g.path}/nv`);
   });
 }
 
@@ -34,7 +59,7 @@ function variable(
   data: Uint8Array | Float32Array | Float64Array,
   dims: string[],
   shape: number[],
-  opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, string> },
+  opts: { dtype: string; chunks?: number[]; gzip?: number; attrs?: Record<string, AttrValue> },
 ) {
   h5op(`writing ${g.path}/${name}${opts.gzip ? ` (gzip level ${opts.gzip})` : ""}`, () => {
     const d = g.create_dataset({
@@ -45,7 +70,7 @@ function variable(
       chunks: opts.chunks ?? null,
       ...(opts.gzip ? { compression: "gzip" as const, compression_opts: opts.gzip } : {}),
     });
-    for (const [k, v] of Object.entries(opts.attrs ?? {})) d.create_attribute(k, v);
+    setAttrs(d, opts.attrs ?? {});
     dims.forEach((dim, i) => d.attach_scale(i, `${g.path}/${dim}`));
   });
 }
@@ -74,9 +99,13 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
       const f = h5op(`creating ${path}`, () => new lib.File(path, "w"));
       try {
         h5op(`writing ${path}`, () => {
-          f.create_attribute("flow_version", o.flowVersion);
-          f.create_attribute("flow_node_key", o.nodeKey);
-          f.create_attribute("stimulus_type", o.stimulus);
+          setAttrs(
+            f,
+            fileAttributes(
+              cubes.map((c) => c.header),
+              o,
+            ),
+          );
           if (cubes.length === 0) f.create_attribute("note", `no session of this cache shows ${o.stimulus}`);
           for (const { p } of cubes) {
             const n = writeSession(f, readCube(p), o);
@@ -104,14 +133,38 @@ export async function writeStimulusFile(path: string, cubePaths: string[], o: Wr
   return { sessions, groups };
 }
 
+/** The root attributes; every cube must have been binned with the bin width the file records. */
+function fileAttributes(headers: CubeHeader[], o: WriteOptions): Record<string, AttrValue> {
+  for (const h of headers) {
+    if (h.bin_width !== o.params.bin_width) {
+      throw new TaskError(
+        `session ${h.session}: its ${o.stimulus} cube has bins of ${h.bin_width} s, the param bin_width is ${o.params.bin_width} s`,
+      );
+    }
+  }
+  const first = headers[0];
+  return cf.fileAttributes({
+    stimulus: o.stimulus,
+    stimulusNames: first?.stimulus_names ?? [],
+    parameters: first ? Object.keys(first.presentations.params) : [],
+    params: o.params,
+    flowVersion: o.flowVersion,
+    nodeKey: o.nodeKey,
+    sessions: headers.filter((h) => !o.structures || h.structures.some((s) => o.structures!.test(s.name))).map((h) => h.session),
+    structures: o.structures?.source,
+  });
+}
+
 /** One session's structure groups; returns how many were written (0: none selected). */
 function writeSession(f: H5Group, cube: Cube, o: WriteOptions): number {
   const structs = cube.header.structures.filter((s) => !o.structures || o.structures.test(s.name));
   if (structs.length === 0) return 0;
   const sg = f.create_group(`session_${cube.header.session}`);
+  setAttrs(sg, cf.sessionAttributes(cube.header));
   let shared: string | undefined; // the structure group that holds the session-wide groups
   for (const s of structs) {
     const g = sg.create_group(s.name);
+    setAttrs(g, { structure: s.name, n_units: BigInt(s.unit_ids.length) });
     writeSpikes(g, cube, s.name, o);
     if (shared === undefined) {
       writeSessionGroups(g, cube, o);
@@ -127,7 +180,6 @@ function writeSession(f: H5Group, cube: Cube, o: WriteOptions): number {
 }
 
 const SESSION_GROUPS = ["speed", "pupil_data", "presentations"] as const;
-const TIME_ATTRS = { units: "s", long_name: "bin centre, relative to stimulus onset" };
 
 function writeSpikes(g: H5Group, cube: Cube, structure: string, o: WriteOptions) {
   const h = cube.header;
@@ -136,22 +188,18 @@ function writeSpikes(g: H5Group, cube: Cube, structure: string, o: WriteOptions)
   const s = h.structures.find((x) => x.name === structure)!;
   const U = s.unit_ids.length;
   const pid = i64(h.presentations.ids);
-  const time = Float64Array.from(h.time);
-  const timeAttrs = TIME_ATTRS;
 
   const sd = g.create_group("spike_data");
+  setAttrs(sd, cf.dataGroupAttributes(h, structure));
   coord(sd, "presentation_id", pid);
   coord(sd, "unit_id", i64(s.unit_ids));
-  coord(sd, "time", time, timeAttrs);
+  timeAxis(sd, h, clipped(h));
   const cp = Math.max(1, Math.min(P, Math.floor((o.chunkBytes ?? 1 << 20) / (U * T))));
   variable(sd, "spike_data", unpack(cube.spikes.get(structure)!, U, T, 0, P), ["presentation_id", "unit_id", "time"], [P, U, T], {
     dtype: "<B",
     chunks: [cp, U, T],
-    gzip: o.gzip,
-    attrs: {
-      long_name: "spike in bin (1) or not (0)",
-      description: "1 if the unit fired at least once in the bin [left, right] (both edges inclusive)",
-    },
+    gzip: o.params.gzip_level,
+    attrs: cf.SPIKE_ATTRS,
   });
 }
 
@@ -161,29 +209,35 @@ function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
   const P = h.presentations.ids.length,
     T = h.n_bins;
   const pid = i64(h.presentations.ids);
-  const time = Float64Array.from(h.time);
-  const timeAttrs = TIME_ATTRS;
   const sp = g.create_group("speed");
+  setAttrs(sp, cf.dataGroupAttributes(h, undefined));
   coord(sp, "presentation_id", pid);
-  coord(sp, "time", time, timeAttrs);
-  const cf = Math.max(1, Math.min(P, Math.floor((1 << 18) / T)));
+  timeAxis(sp, h, clipped(h));
+  const chunkP = Math.max(1, Math.min(P, Math.floor((1 << 18) / T)));
   variable(sp, "speed", cube.speed, ["presentation_id", "time"], [P, T], {
     dtype: "<f",
-    chunks: [cf, T],
-    gzip: o.gzip,
-    attrs: { units: "cm/s", long_name: "running speed, linearly interpolated at bin centres" },
+    chunks: [chunkP, T],
+    gzip: o.params.gzip_level,
+    attrs: cf.SPEED_ATTRS,
   });
 
   if (h.pupil_columns.length) {
     const pg = g.create_group("pupil_data");
+    setAttrs(pg, cf.dataGroupAttributes(h, undefined));
     coord(pg, "presentation_id", pid);
-    coord(pg, "time", time, timeAttrs);
+    timeAxis(pg, h, clipped(h));
     for (const c of h.pupil_columns) {
-      variable(pg, c, cube.pupil.get(c)!, ["presentation_id", "time"], [P, T], { dtype: "<f", chunks: [cf, T], gzip: o.gzip });
+      variable(pg, c, cube.pupil.get(c)!, ["presentation_id", "time"], [P, T], {
+        dtype: "<f",
+        chunks: [chunkP, T],
+        gzip: o.params.gzip_level,
+        attrs: cf.gazeAttrs(c),
+      });
     }
   }
 
   const pr = g.create_group("presentations");
+  setAttrs(pr, cf.dataGroupAttributes(h, undefined));
   coord(pr, "presentation_id", pid);
   const pres = h.presentations;
   const cols: [string, (number | null)[]][] = [
@@ -196,7 +250,10 @@ function writeSessionGroups(g: H5Group, cube: Cube, o: WriteOptions) {
   for (const [name, values] of cols) {
     variable(pr, name, Float64Array.from(values, nan), ["presentation_id"], [P], {
       dtype: "<d",
-      attrs: name.endsWith("_time") || name === "duration" ? { units: "s" } : {},
+      attrs: cf.presentationAttrs(name, Object.keys(pres.params)),
     });
   }
 }
+
+/** Natural movies: each presentation's edges are clipped at its stop time (docs/design.md §4.5). */
+const clipped = (h: CubeHeader) => isMovie(h.stimulus);

@@ -45,6 +45,7 @@ export default defineTask({
     let spikes = new Map<string, Uint8Array>();
     let pupil = new Map<string, Float32Array>();
     let speed = new Float32Array(0);
+    let sessionType = "";
     if (P > 0) {
       const nwb = await Nwb.open(ctx.inputs.nwb, ctx.inputHashes.nwb);
       try {
@@ -67,6 +68,7 @@ export default defineTask({
         const x = new Float64Array(P * T);
         for (let p = 0; p < P; p++) for (let k = 0; k < T; k++) x[p * T + k] = spec.start[p]! + time[k]!;
         const { running, gaze } = sessionSignals(nwb);
+        sessionType = nwb.has("/general/stimulus") ? (nwb.strings("/general/stimulus")[0] ?? "") : "";
         speed = Float32Array.from(interpSorted(x, running.times, running.values));
         if (gaze) pupil = new Map(GAZE_COLUMNS.map((c) => [c, Float32Array.from(interpSorted(x, gaze.times, gaze.columns[c]!))]));
       } finally {
@@ -76,7 +78,10 @@ export default defineTask({
     writeCube(ctx.outputs.cube, {
       header: {
         session: ctx.params.session,
+        session_type: sessionType,
+        nwb_sha256: ctx.inputHashes.nwb,
         stimulus: stim.name,
+        stimulus_names: stim.sources,
         bin_width: w,
         presentations_before_filter: stim.sources.reduce((a, n) => a + (kept.before?.[n] ?? 0), 0),
         n_bins: T,

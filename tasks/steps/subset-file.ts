@@ -2,16 +2,17 @@
 // stimulus file with only the structures whose acronym starts with the prefix (VIS).
 import { defineTask } from "#flow/task";
 import { writeStimulusFile } from "../formats/netcdf.js";
+import { SHAPING_PARAMS } from "../formats/cf-attributes.js";
 
 export default defineTask({
   inputs: { cubes: "files" },
   outputs: { h5: "file" },
-  params: { natural_visual: "string", gzip_level: "integer", structure_prefix: "string" },
+  params: { natural_visual: "string", structure_prefix: "string", ...SHAPING_PARAMS },
   async run(ctx) {
     const prefix = ctx.params.structure_prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const r = await writeStimulusFile(ctx.outputs.h5, ctx.inputs.cubes, {
       stimulus: ctx.params.natural_visual,
-      gzip: ctx.params.gzip_level,
+      params: ctx.params,
       flowVersion: ctx.flowVersion,
       nodeKey: ctx.key,
       structures: new RegExp(`^${prefix}`),

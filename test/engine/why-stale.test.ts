@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { flow, runJson, statusJson, tempDir, write } from "../rig.js";
 
-function workspace(n: number) {
+function workspace(n: number, gatherTakes = "") {
   const dir = tempDir();
   const files: Record<string, string> = {
     "pipeline.yaml": `version: 1
@@ -28,6 +28,7 @@ tasks:
     outputs: { o: "out/bin/\${i}.txt" }
   gather:
     run: { argv: [/bin/sh, -c, 'cat "$@" > "$0"', "\${out.o}", "\${in.all}"] }
+    params: [${gatherTakes}]
     inputs: { all: { from: bin, output: o } }
     outputs: { o: out/all.txt }
   report:
@@ -64,6 +65,16 @@ describe("why a node is stale: the root cause, once", () => {
       "upstream raw[i=7]: input file missing: in/7.txt",
     ]);
     expect(JSON.stringify(r).length).toBeLessThan(200);
+  });
+
+  it("a node with the cause itself counts only its upstreams where it arises; below it, it is one of them", async () => {
+    const dir = workspace(6, "width");
+    expect((await runJson(dir)).code).toBe(0);
+    expect(await reasons(dir, "gather", "--set", "width=2")).toEqual([
+      "param width changed (1 → 2)",
+      "upstream: param width changed (1 → 2) in 6 nodes",
+    ]);
+    expect(await reasons(dir, "report", "--set", "width=2")).toEqual(["upstream: param width changed (1 → 2) in 7 nodes"]);
   });
 
   it("never-run upstreams are counted, not listed", async () => {

@@ -8,6 +8,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import h5wasm from "h5wasm/node";
+import type { H5Group, H5Dataset } from "../../tasks/formats/h5.js";
 import { FLOW, REPO, tempDir } from "../rig.js";
 
 const python = await execa("/usr/bin/python3", ["-c", "import xarray, h5netcdf, h5py"], { reject: false });
@@ -24,15 +25,15 @@ async function expected(h5: string): Promise<Map<string, { rate: number; present
   const acc = new Map<string, { sum: number; n: number; presentations: number }>();
   try {
     for (const session of f.keys()) {
-      const sg = f.get(session) as h5wasm.Group;
+      const sg = f.get(session) as H5Group;
       for (const structure of sg.keys()) {
-        const sd = f.get(`${session}/${structure}/spike_data/spike_data`) as h5wasm.Dataset;
+        const sd = f.get(`${session}/${structure}/spike_data/spike_data`) as H5Dataset;
         const [P, U, T] = sd.shape as [number, number, number];
         const bits = sd.value as Uint8Array;
-        const time = (f.get(`${session}/${structure}/spike_data/time`) as h5wasm.Dataset).value as Float64Array;
+        const time = (f.get(`${session}/${structure}/spike_data/time`) as H5Dataset).value as Float64Array;
         const width = time[1]! - time[0]!;
-        const ori = (f.get(`${session}/${structure}/presentations/orientation`) as h5wasm.Dataset).value as Float64Array;
-        const tf = (f.get(`${session}/${structure}/presentations/temporal_frequency`) as h5wasm.Dataset).value as Float64Array;
+        const ori = (f.get(`${session}/${structure}/presentations/orientation`) as H5Dataset).value as Float64Array;
+        const tf = (f.get(`${session}/${structure}/presentations/temporal_frequency`) as H5Dataset).value as Float64Array;
         for (let p = 0; p < P; p++) {
           const key = `${structure}|orientation=${ori[p]};temporal_frequency=${tf[p]}`;
           const a = acc.get(key) ?? { sum: 0, n: 0, presentations: 0 };

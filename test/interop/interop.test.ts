@@ -3,8 +3,10 @@
 // installs them; without them these tests are skipped and say why.
 import { describe, it, expect, inject } from "vitest";
 import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { execa } from "execa";
-import { REPO } from "../rig.js";
+import { parse } from "yaml";
+import { REPO, tempDir } from "../rig.js";
 
 const PYTHON = process.env.FLOW_PYTHON ?? "/usr/bin/python3";
 const probe = await execa(PYTHON, ["-c", "import xarray, h5netcdf, netCDF4, h5py"], { reject: false });
@@ -23,8 +25,13 @@ describe.skipIf(missing)("interop with Python clients", () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it("xarray opens every output group with both engines, with the contract's dims, dtypes and values", async () => {
-    const r = await execa(PYTHON, [join(REPO, "test/interop/check_outputs.py"), join(inject("exampleWorkspace"), "data")], {
+  it("xarray opens every output group with both engines, with the contract's dims, dtypes and values, and attributes that describe them", async () => {
+    // the params the example ran with: pipeline.yaml's defaults, read here, not by flow
+    const declared = (parse(readFileSync(join(REPO, "pipeline.yaml"), "utf8")) as { params: Record<string, { default?: unknown }> }).params;
+    const params = join(tempDir(), "params.json");
+    writeFileSync(params, JSON.stringify(Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, v.default]))));
+    const args = [join(REPO, "test/interop/check_outputs.py"), join(inject("exampleWorkspace"), "data"), inject("exampleCache"), params];
+    const r = await execa(PYTHON, args, {
       reject: false,
       env: { PYTHONWARNINGS: "ignore" },
     });

@@ -99,7 +99,8 @@ for p in sorted(glob.glob(os.path.join(out, "*-pupil.npz"))):
     z = np.load(p)
     g = f[sess]["VISp"]["pupil_data"]
     assert list(z["dims"]) == ["presentation_id", "time"]
-    for k in g.keys(): assert np.array_equal(z[k], g[k][()]), k
+    for k in g.keys():
+        if k not in ("time_bounds", "nv"): assert np.array_equal(z[k], g[k][()]), k
     m += 1
 print(n, m)
 `,
@@ -112,6 +113,47 @@ print(n, m)
     const [n, m] = py.stdout.trim().split(" ").map(Number);
     expect(n).toBeGreaterThan(0);
     expect(m).toBeGreaterThan(0); // sessions with eye tracking
+  });
+
+  it.skipIf(!numpy)("carries each presentation's times and stimulus parameters, equal to the stimulus table's row (03_filtered.csv)", async () => {
+    const ws = inject("exampleWorkspace");
+    const out = tempDir();
+    expect((await flow(ws, "export", "drifting_gratings", "VISp", out)).code).toBe(0);
+    const npyOut = tempDir();
+    expect((await flow(ws, "export", "drifting_gratings", "VISp", npyOut, "--format", "npy", "--data", "speed")).code).toBe(0);
+    // the table flow wrote as CSV, read by Python's csv module: "null" is a missing parameter
+    const py = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
+import sys, glob, os, csv, json, numpy as np
+out, npy_out, table = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = {(int(r["session_id"]), int(r["stimulus_presentation_id"])): r for r in csv.DictReader(open(table)) if r["stimulus_name"] == "drifting_gratings"}
+num = lambda v: float("nan") if v in ("null", "") else float(v)
+cols = ["start_time", "stop_time", "duration", "stimulus_block", "temporal_frequency", "orientation"]
+n = 0
+for p in sorted(glob.glob(os.path.join(out, "*.npz"))):
+    sid = int(os.path.basename(p).split("-")[0].split("_")[1])
+    z = np.load(p)
+    assert sorted(z["presentation_columns"]) == sorted(cols), list(z["presentation_columns"])
+    for i, pid in enumerate(z["presentation_id"]):
+        r = rows[(sid, int(pid))]
+        for c in cols:
+            assert np.array_equal(np.float64(num(r[c])), z[c][i], equal_nan=True), (sid, pid, c, r[c], z[c][i])
+        n += 1
+    side = json.load(open(os.path.join(npy_out, os.path.basename(p).replace("spike_data.npz", "speed.json"))))
+    assert side["presentations"]["orientation"] == [None if np.isnan(x) else float(x) for x in z["orientation"]]
+print(n)
+`,
+        out,
+        npyOut,
+        join(ws, "data/presentations/03_filtered.csv"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(py.status, py.stderr).toBe(0);
+    expect(Number(py.stdout.trim())).toBeGreaterThan(10);
   });
 
   it("refuses a stimulus file that is not up to date, and leaves no folder behind when nothing is written", async () => {
@@ -130,7 +172,7 @@ print(n, m)
     );
     expect(stale.code).toBe(3);
     expect(stale.stderr).toMatch(
-      /natural_scenes\.h5 is not up to date \(stale: upstream: param bin_width changed \(0\.02 → 0\.03\) in 4 nodes\); run 'flow run' first/,
+      /natural_scenes\.h5 is not up to date \(stale: param bin_width changed \(0\.02 → 0\.03\); upstream: param bin_width changed \(0\.02 → 0\.03\) in 4 nodes\); run 'flow run' first/,
     );
     expect(existsSync(out)).toBe(false);
     const none = await flow(ws, "export", "natural_scenes", "XYZ", out);

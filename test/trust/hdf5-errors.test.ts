@@ -8,6 +8,16 @@ import { execFileSync } from "node:child_process";
 import { pipelineWorkspace, runJson, statusJson, flow, tempDir, REPO, canMountTmpfs } from "../rig.js";
 import { writeStimulusFile } from "../../tasks/formats/netcdf.js";
 
+const SHAPING_DEFAULTS = {
+  bin_width: 0.02,
+  drop_names: ["spontaneous"],
+  median_threshold_movie: 0.01,
+  median_threshold_other: 0.001,
+  amplitude_cutoff_maximum: 0.1,
+  presence_ratio_minimum: 0.95,
+  isi_violations_maximum: 0.5,
+};
+
 const canMount = canMountTmpfs();
 if (!canMount) console.warn("SKIPPED full-disk HDF5 test: mounting a small tmpfs needs root (CI runs as root)");
 
@@ -44,7 +54,12 @@ describe("HDF5 errors are never silent", () => {
     try {
       mkdirSync(join(disk, "out"));
       await expect(
-        writeStimulusFile(join(disk, "out", "natural_scenes.h5"), cubes, { stimulus: "natural_scenes", gzip: 3, flowVersion: "t", nodeKey: "k" }),
+        writeStimulusFile(join(disk, "out", "natural_scenes.h5"), cubes, {
+          stimulus: "natural_scenes",
+          params: { ...SHAPING_DEFAULTS, gzip_level: 3 },
+          flowVersion: "t",
+          nodeKey: "k",
+        }),
       ).rejects.toThrow(/^natural_scenes\.h5: .*HDF5 error: /);
     } finally {
       execFileSync("umount", [disk]);
