@@ -81,7 +81,7 @@ th{cursor:pointer;background:#f3f3f3;position:sticky;top:0}td.num{text-align:rig
 #node-detail{margin-top:8px;font-size:12px;white-space:pre-wrap}
 .bar{stroke:#fff;stroke-width:.5}.bar.ran{fill:var(--ok)}.bar.failed{fill:var(--failed)}.lane{font-size:11px}
 tr.changed td{background:#fff4d6}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
-#pipeline-section img{max-width:100%;border:1px solid #eee;margin:6px 0}
+#pipeline-section figure{margin:8px 0}#pipeline-section figure svg{max-width:100%;height:auto;border:1px solid #eee}#pipeline-section summary{cursor:pointer;margin:6px 0}
 footer{color:#888;font-size:12px;padding:8px 24px 24px}
 `;
 

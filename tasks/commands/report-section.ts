@@ -1,6 +1,5 @@
 // The Allen pipeline's section of `flow report`: the dataset statistics, the filter
-// summary and the figures, inline (the figures as data: URLs, so the page needs nothing
-// beside it).
+// summary and the figures, inline (SVG markup, so the page needs nothing beside it).
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseCsv, type SectionFn } from "#flow/command";
@@ -44,15 +43,19 @@ export const section: SectionFn = (ctx) => {
       table(columns, rows),
     );
   }
-  const figs = Object.values(ctx.outputs("figures")[0]?.paths ?? {})
-    .flatMap((p) => (typeof p === "string" ? [p] : Object.values(p)))
-    .filter((p) => existsSync(p));
-  if (figs.length) {
-    parts.push(`<h3>Figures</h3>`);
-    for (const f of figs) {
-      const data = readFileSync(f).toString("base64");
+  // the figures inline as SVG markup (base64 data: URLs are a third larger): the bar charts,
+  // then each stimulus type's three in a block of its own, closed until opened
+  const svgOf = (p: string) => `<figure>${readFileSync(p, "utf8")}<figcaption>${esc(basename(p))}</figcaption></figure>`;
+  const charts = ctx.outputs("figures").flatMap((o) => Object.values(o.paths).filter((p): p is string => typeof p === "string" && existsSync(p)));
+  const perStimulus = ctx.outputs("stimulus_figures").map((o) => ({
+    stimulus: o.vars.stimulus ?? "",
+    files: Object.values(o.paths).filter((p): p is string => typeof p === "string" && existsSync(p)),
+  }));
+  if (charts.length || perStimulus.some((x) => x.files.length)) {
+    parts.push(`<h3>Figures</h3>`, ...charts.map(svgOf));
+    for (const { stimulus, files } of perStimulus.filter((x) => x.files.length)) {
       parts.push(
-        `<figure><img class="figure" alt="${esc(basename(f))}" src="data:image/svg+xml;base64,${data}"><figcaption>${esc(basename(f))}</figcaption></figure>`,
+        `<details class="figures" data-stimulus="${esc(stimulus)}"><summary>${esc(stimulus)}: raster, population PSTH, running and pupil</summary>${files.map(svgOf).join("\n")}</details>`,
       );
     }
   }

@@ -12,8 +12,8 @@ describe("the Allen pipeline under the engine", () => {
     const cache = `allen_cache=${inject("exampleCache")}`;
     const first = await runJson(ws, "--set", cache);
     expect(first.code).toBe(0);
-    // presentations, units; medians, clean per session, tables; bins; files, subsets, stats, figures
-    expect(first.summary.ran.length).toBe(4 + 4 + (1 + 4 + 1) + 40 + 10 + 3 + 1 + 1);
+    // presentations, units; medians, clean per session, tables; bins; files, subsets, stats, figures, figures per stimulus
+    expect(first.summary.ran.length).toBe(4 + 4 + (1 + 4 + 1) + 40 + 10 + 3 + 1 + 1 + 10);
 
     // a bin-only param: presentations, units and the clean-up stay; every bin and what reads bins re-run
     const bw = await runJson(ws, "--set", cache, "--set", "bin_width=0.025");
@@ -24,7 +24,8 @@ describe("the Allen pipeline under the engine", () => {
     // back to the default: all restored from the cache, nothing computed
     const back = await runJson(ws, "--set", cache);
     expect(back.summary.ran).toEqual([]);
-    expect(back.summary.restored.length).toBe(40 + 10 + 3 + 1 + 1);
+    // (the bar charts read only the statistics, equal under both bin widths: up to date throughout)
+    expect(back.summary.restored.length).toBe(40 + 10 + 3 + 1 + 10);
 
     // a QC threshold: units and everything downstream of units
     const qc = await runJson(ws, "--set", cache, "--set", "isi_violations_maximum=0.4");
@@ -43,6 +44,7 @@ describe("the Allen pipeline under the engine", () => {
       "bin[session=767871931,stimulus=dot_motion]",
       "figures",
       "stats",
+      "stimulus_figures[stimulus=dot_motion]",
       "stimulus_file[stimulus=dot_motion]",
     ]);
 

@@ -1,9 +1,9 @@
 // The raster figures' PSTH counts the set bits of each time bin of a P × U × T bit cube
-// (tasks/steps/figures.ts, binCounts). Checked against asking every bit in turn, on
+// (tasks/science/summaries.ts, binCounts). Checked against asking every bit in turn, on
 // cubes whose length is no whole number of bytes — with stray bits set past the end,
 // which must not count.
 import { describe, it, expect } from "vitest";
-import { binCounts } from "../../tasks/steps/figures.js";
+import { binCounts } from "../../tasks/science/summaries.js";
 
 describe("binCounts", () => {
   it("equals a bit-by-bit count per bin, ignoring bits past the cube", () => {

@@ -101,7 +101,7 @@ export default { async run(ctx: any) {
     expect((await runJson(a, ...opts(cache), "--set", ex, "--set", bw)).code).toBe(0);
     const rb = await runJson(b, ...opts(cache), "--set", ex, "--set", bw);
     expect(rb.summary.ran).toEqual([]);
-    expect(rb.summary.restored.length).toBe(69);
+    expect(rb.summary.restored.length).toBe(79);
     expect(hashTree(join(b, "data"))).toEqual(hashTree(join(a, "data")));
   });
 });

@@ -45,13 +45,13 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T
 describe.skipIf(!available)("SLURM executor", () => {
   it("runs the embedded example through SLURM, byte-identical to the local executor (every per-item task in groups of ten)", async () => {
     const ws = pipelineWorkspace();
-    // every per-item task in groups of ten: 13 jobs instead of 69 (a job costs ~1.5 s of
+    // every per-item task in groups of ten: 14 jobs instead of 79 (a job costs ~1.5 s of
     // start-up here), and the grouping is exercised on the real pipeline; resources are
     // not part of any key
     const yaml = read(ws, "pipeline.yaml");
     const grouped = yaml.replace(/(\n    foreach: [^\n]*\n)/g, "$1    resources: { group_size: 10 }\n");
-    // presentations, units, clean, bin, stimulus_file, subset
-    expect(grouped.match(/group_size: 10/g)).toHaveLength(6);
+    // presentations, units, clean, bin, stimulus_file, subset, stimulus_figures
+    expect(grouped.match(/group_size: 10/g)).toHaveLength(7);
     writeFileSync(join(ws, "pipeline.yaml"), grouped);
     const r = await execa(
       process.execPath,
@@ -60,7 +60,7 @@ describe.skipIf(!available)("SLURM executor", () => {
     );
     expect(r.exitCode, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(summary.ran.length).toBe(69);
+    expect(summary.ran.length).toBe(79);
     expect(hashTree(join(ws, "data"))).toEqual(hashTree(join(inject("exampleWorkspace"), "data")));
     const scripts = readdirSync(join(ws, ".flow/slurm")).filter((f) => f.endsWith(".sh"));
     expect(scripts.length).toBeLessThan(20);
