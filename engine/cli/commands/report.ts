@@ -22,9 +22,9 @@ async function reportCommand(positionals: string[], values: Values, io: Io): Pro
 
 export const report: CommandSpec = {
   name: "report",
-  summary: "one HTML page: the last run, states, timeline, nodes, params",
+  summary: "one HTML page: failures, task graph, timeline, spread per task, nodes, params",
   description:
-    "Writes one self-contained HTML page (no network; opens from disk): a summary of the last run, the task graph coloured by state (click a task for its nodes), a timeline of the last run with one lane per worker or cluster job, a sortable table of nodes (state, why stale, duration, peak RSS, what the last run did), the params and what changed since the run before, and the pipeline's own section.",
+    "Writes one self-contained HTML page (no network; opens from disk): a summary of the last run and links to each part; the nodes that failed in it, first, with their error and the last lines they printed; the task graph coloured by state (click a task for its nodes); a timeline with a time axis, one lane per worker or cluster job and bars coloured by task (after a run that only restored: the run that last executed the nodes, said so); per task the spread of duration, CPU time and peak memory over its nodes; a table of nodes to filter and sort (state, why stale, last execution); the params and what changed since the run before; and the pipeline's own section.",
   args: "[file]",
   options: [{ flags: "-o, --output <file.html>", description: "where to write it (default flow-report.html)", noDash: true }],
   run: reportCommand,
