@@ -48,7 +48,7 @@ describe("read-only commands write nothing", () => {
     const dag = await flow(ws, "dag", "--format", "json");
     expect(dag.code).toBe(0);
     expect(JSON.parse(dag.stdout)).toEqual({ nodes: ["copy[name=*]"], edges: [] });
-    expect(dag.stderr.trim()).toBe(`flow dag: not prepared yet (flow run would first ${prepare}); * stands for the members of name`);
+    expect(dag.stderr.trim()).toBe(`flow dag: not prepared yet (flow run first ${prepare}); * stands for the members of name`);
     const tasks = await flow(ws, "dag", "--tasks", "--format", "json");
     expect(JSON.parse(tasks.stdout)).toEqual({ nodes: ["copy"], edges: [] });
     const dry = await flow(ws, "run", "-n");

@@ -25,7 +25,7 @@ async function dagCommand(positionals: string[], values: Values, io: Io): Promis
       edges = [...p.deps].flatMap(([id, ds]) => ds.map((d): [string, string] => [d, id]));
     }
     for (const s of session.pending)
-      io.err(`flow dag: not prepared yet (flow run would first ${describeStep(s)}); * stands for the members of ${p.placeholders.join(", ")}\n`);
+      io.err(`flow dag: not prepared yet (flow run first ${describeStep(s)}); * stands for the members of ${p.placeholders.join(", ")}\n`);
     const ids = new Map(names.map((n, i) => [n, `n${i}`]));
     if (fmt === "json") io.out(JSON.stringify({ nodes: names, edges }) + "\n");
     else if (fmt === "dot") {
