@@ -169,8 +169,8 @@ export class ActionIndex {
 
 /**
  * When the Redis client tries again. Before it has ever connected, never: a refused or
- * unknown server is an answer, and waiting out the timeout only delays the error (it
- * took 5 s a command). Once connected, a dropped connection is retried with backoff
+ * unknown server is an answer, and waiting out the timeout only delays the error, once
+ * per command. Once connected, a dropped connection is retried with backoff
  * (the adapter's own schedule: 0.2, 0.4 … 2 s), so a blip does not fail a long run.
  */
 function redisReconnect(state: { connected: boolean }) {

@@ -1,5 +1,5 @@
 // The local executor: a pool of long-lived worker processes for TypeScript tasks
-// (starting Node + h5wasm costs ~0.3 s, so workers are reused); shell tasks run from
+// (starting Node and h5wasm costs more than most nodes: workers are reused); shell tasks run from
 // shell.ts, always as an argv array — never a shell string.
 import { fork, type ChildProcess, type Serializable } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -24,8 +24,8 @@ const jobPaths = (job: Execution) => {
 /**
  * glibc keeps the memory a worker frees for the worker's next arrays instead of handing
  * it back to the kernel: a worker allocates hundreds of MB a node (a session's spike
- * times, tensors on their way to HDF5), and fresh pages cost ~4 ns a byte on first touch
- * on VMs like this project's (two full sessions: machine CPU 29–33 → 26–27 s). A worker's
+ * times, tensors on their way to HDF5), and fresh pages are expensive on first touch on
+ * virtual machines (bench/full-session.ts shows the difference). A worker's
  * peak memory is unchanged; it keeps its high-water mark until it exits. A GLIBC_TUNABLES
  * the user set is left as it is; other C libraries ignore the variable.
  */

@@ -3,9 +3,8 @@
 //
 // They are started by one small helper process (shell-process.ts), not by the head:
 // fork+exec copies the page tables of the process that spawns, and runs in its main
-// thread. From the head (~140 MB at 2 000 nodes) a spawn took 10–13 ms of its only
-// thread; from the helper (~50 MB) it takes ~7 ms and overlaps with the head's own
-// bookkeeping.
+// thread: the larger the process, the longer each spawn blocks it. The helper stays small,
+// and its spawns overlap with the head's own bookkeeping (bench/graph-scale.ts).
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Execution, ExecutionResult } from "./executor.js";

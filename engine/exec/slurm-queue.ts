@@ -2,8 +2,8 @@
 // transport failure (slurmctld restarting, a network blip) is not an answer: the jobs are
 // asked about again at the next poll. Only SLURM saying it does not know a job id ends it.
 
-// execa (~110 modules, ~0.35 s through the TypeScript loader) is loaded on the first
-// SLURM call, not by every `flow` process that imports the executors.
+// execa (a hundred modules through the TypeScript loader) is loaded on the first SLURM
+// call, not by every `flow` process that imports the executors.
 export async function slurmCall(
   file: string,
   args: string[],

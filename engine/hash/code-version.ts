@@ -24,8 +24,8 @@ import { writeFileAtomic } from "../host/temp.js";
 import { expandCodeGlobs } from "./code-globs.js";
 import type { RunDef } from "../model/graph-node.js";
 
-// esbuild is loaded only when a closure or a code hash is not cached: its module costs
-// ~75 ms, and a warm `status` or no-op run needs none of it.
+// esbuild is loaded only when a closure or a code hash is not cached: loading it is a
+// noticeable part of a warm `status`, which needs none of it.
 let esbuildModule: typeof Esbuild | undefined;
 function esbuild(): typeof Esbuild {
   try {
@@ -121,7 +121,7 @@ function isEngineFile(f: string): boolean {
 }
 
 // Closures and normalised hashes are kept by raw content hash (esbuild's first call
-// starts its service process, ~0.4 s; a cache hit needs none): `flow status` stays fast.
+// starts its service process; a cache hit needs none): `flow status` stays fast.
 const CODE_CACHE = fileURLToPath(new URL("../../node_modules/.cache/flow-code/", import.meta.url));
 const NORMALISE = "code-v2"; // bump when the normalisation or the closure's shape changes
 

@@ -1,5 +1,5 @@
 // sha256 of large files in threads of the head's own process. A cold run must hash every
-// input once (58 NWB files of 1–3 GB at the real scale, ~0.8 s a GB), and every large
+// input once (58 NWB files of 1–3 GB at the real scale), and every large
 // output it stores or restores: on the head's main thread that was one file at a time,
 // and everything else the head does — handing out work — waited. A thread reads and
 // hashes a whole file (copying it on the way, for a verified restore) with no round trip

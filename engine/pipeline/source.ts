@@ -23,8 +23,8 @@ export function readYamlSource(file: string, display = file, what = "pipeline fi
     const code = (e as NodeJS.ErrnoException).code;
     throw new FlowError("pipeline-missing", code === "ENOENT" ? `${display}: no such ${what}` : `${display}: cannot read (${code ?? e})`);
   }
-  // The data: js-yaml reads a 100 000-task file in ~1.3 s and 200 MB, where the `yaml`
-  // package's document tree takes ~17 s and ~1 GB. `yaml` keeps every error message
+  // The data: js-yaml reads a 100 000-task file an order of magnitude faster and in a
+  // fifth of the memory of the `yaml` package's document tree (bench/graph-scale.ts). `yaml` keeps every error message
   // (with line and column) and the line numbers of later errors: anything js-yaml
   // refuses is read again by `yaml`, which then says what is wrong. Anchors and aliases
   // go to `yaml` too (its alias-count limit refuses "billion laughs" files).
@@ -38,8 +38,8 @@ export function readYamlSource(file: string, display = file, what = "pipeline fi
     if (data !== undefined) return { file: display, data, locate: locator(text, display) };
   }
   const lines = new LineCounter();
-  // yaml's own uniqueKeys check compares every key with every other (quadratic: 3 s for
-  // 20 000 tasks); duplicateKey() below does it with a Set per mapping.
+  // yaml's own uniqueKeys check compares every key with every other (quadratic in the
+  // tasks); duplicateKey() below does it with a Set per mapping.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const dup = doc.errors.length === 0 ? duplicateKey(doc) : undefined;
   if (dup) {
@@ -65,8 +65,7 @@ export function readYamlSource(file: string, display = file, what = "pipeline fi
 }
 
 /**
- * Line numbers for error messages. The document (its AST is ~20× the text: 2 GB for 10⁵
- * tasks) is not kept: the rare error that needs a line number parses the text again.
+ * Line numbers for error messages. The document (its AST is many times the text) is not kept: the rare error that needs a line number parses the text again.
  */
 function locator(text: string, display: string): (path: YamlPath) => string {
   let again: { doc: Document; lines: LineCounter } | undefined;

@@ -141,8 +141,8 @@ const SPREAD32 = new Uint32Array(SPREAD.buffer);
 
 /**
  * Where unpack() writes: one buffer per process, grown as needed and reused. A fresh
- * array is zero pages the kernel must map on first touch — on this project's VMs that
- * cost ~4 ns a byte, three quarters of unpacking a full session's 270 MB of tensors.
+ * array is zero pages the kernel must map on first touch, which on virtual machines costs
+ * more than the unpacking itself (bench/full-session.ts).
  */
 let scratch = new ArrayBuffer(0);
 

@@ -12,9 +12,9 @@ export function writeJson(path: string, v: unknown) {
 }
 
 /**
- * Bytes → string, ASCII the fast way: Node 20 decodes UTF-8 at ~80 MB/s, and reading a
- * full session's 20 MB presentation table that way took a quarter of a second; latin1 is
- * the same string for ASCII bytes, ten times faster. Anything else is decoded as UTF-8.
+ * Bytes → string, ASCII the fast way: Node decodes UTF-8 slowly, and a full session's
+ * presentation table is tens of MB; latin1 is the same string for ASCII bytes, and many
+ * times faster. Anything else is decoded as UTF-8.
  */
 export function decodeText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");

@@ -1,5 +1,6 @@
 // Every § reference in the code and the README resolves to a section of a document in
-// docs/ (the documents the code cites are in the repository).
+// docs/ (the documents the code cites are in the repository), and every file of the
+// repository the README and docs/ name is there.
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -39,5 +40,19 @@ describe("documents cited in the code", () => {
         });
     }
     expect(refs).toBeGreaterThan(15);
+  });
+
+  it("every repository file the README and docs/ name exists", () => {
+    const docs = [join(REPO, "README.md"), ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(REPO, "docs", f))];
+    let named = 0;
+    for (const d of docs) {
+      // examples in fenced code blocks name files of the reader's own pipeline
+      const prose = readFileSync(d, "utf8").replace(/```[\s\S]*?```/g, "");
+      for (const m of prose.matchAll(/\b((?:engine|tasks|test|bench|schemas|examples)\/[A-Za-z0-9_./-]+\.(?:ts|mjs|cjs|json|py|yaml))\b/g)) {
+        named++;
+        expect(existsSync(join(REPO, m[1]!)), `${relative(REPO, d)} names ${m[1]}, which is not in the repository`).toBe(true);
+      }
+    }
+    expect(named).toBeGreaterThan(40);
   });
 });

@@ -5,7 +5,7 @@ async function loadError(yaml: string, ...args: string[]) {
   return loadErrorWith(2, yaml, ...args);
 }
 
-/** exit 2: the pipeline file or the command line; 3: the environment (README, exit codes) */
+/** exit 2: the pipeline file or the command line; 3: the environment (docs/guide.md, exit codes) */
 async function loadErrorWith(code: number, yaml: string, ...args: string[]) {
   const ws = toyWorkspace({ "pipeline.yaml": yaml });
   const r = await flow(ws, "status", ...args);

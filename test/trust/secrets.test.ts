@@ -93,7 +93,7 @@ describe.skipIf(!redisUrl || !slurm)("a password in the cache URL of a SLURM run
   it("is in no job script, job name, argv (ps) or file", async () => {
     const pw = passwordOf(redisUrl!);
     const ws = toyWorkspace(failing);
-    // the URL in the environment, as the README advises: then no process shows it at all
+    // the URL in the environment, as docs/cluster.md advises: then no process shows it at all
     const run = flowIn(ws, ["run", "--executor", "slurm", "--set", "suffix=slow"], { FLOW_CACHE_URL: redisUrl! });
     let seenRunning = false;
     const argvs: string[] = [];
@@ -158,7 +158,7 @@ describe.skipIf(!redisUrl)("with a lab secret, a forged index entry is refused a
     const r3 = await flowIn(third, ["run", "--json", "--cache-url", redisUrl!, "--set", `suffix=${tag}`], env);
     expect(r3.stderr).toContain("upper[name=a]: its cache index entry has an invalid signature");
     expect(read(third, "out/a.up")).toBe(`ALPHA\n${tag}`);
-    // 3. without the secret the same forgery is believed: what the README's threat model says
+    // 3. without the secret the same forgery is believed: what the threat model in docs/guarantees.md says
     await forge({ outputs: b.outputs, node: "upper[name=a]", at: new Date().toISOString() });
     const trusting = toyWorkspace();
     const r4 = await flowIn(trusting, ["run", "--json", "--cache-url", redisUrl!, "--set", `suffix=${tag}`], { FLOW_CACHE_DIR: env.FLOW_CACHE_DIR });

@@ -54,7 +54,7 @@ export function readScreenGaze(nwb: Nwb): { times: Float64Array; columns: Record
 
 /**
  * Running speed and gaze of a session, kept for the worker's next node (a session's ten
- * bin nodes each resample the same signals; reading them was ~0.4 s a full session).
+ * bin nodes each resample the same signals, and reading them is a large part of a bin node).
  */
 export function sessionSignals(nwb: Nwb): { running: Signal; gaze: ReturnType<typeof readScreenGaze> } {
   return keptPerFile("signals", nwb.identity, () => ({ running: readRunningSpeed(nwb), gaze: readScreenGaze(nwb) }));

@@ -141,8 +141,8 @@ export function forEachUnitSpikes(
 
 /**
  * The spike times of one session's units, kept by the worker for its next node: the ten
- * bin nodes of a session would each read every spike time again (~0.3 s apiece on a
- * full session), and the scheduler hands a worker the bins of one session one after
+ * bin nodes of a session would each read every spike time again (most of a bin node's
+ * time), and the scheduler hands a worker the bins of one session one after
  * another. One session at a time is kept (~0.25 GB at full size), known by the content
  * hash the engine computed for the file (Nwb.identity): other bytes are read again,
  * whatever their path and stat.
