@@ -43,7 +43,12 @@ describe("documents cited in the code", () => {
   });
 
   it("every repository file the README and docs/ name exists", () => {
-    const docs = [join(REPO, "README.md"), ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(REPO, "docs", f))];
+    const docs = [
+      join(REPO, "README.md"),
+      ...readdirSync(join(REPO, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => join(REPO, "docs", f)),
+    ];
     let named = 0;
     for (const d of docs) {
       // examples in fenced code blocks name files of the reader's own pipeline

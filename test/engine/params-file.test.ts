@@ -8,25 +8,11 @@ import { writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { flow, read, runJson, statusJson, toyWorkspace } from "../rig.js";
+import { kindsPipeline } from "../toy-pipelines.js";
 
-const yaml = `version: 1
-params:
-  kinds: { default: [x, y], type: array, items: { type: string } }
+const yaml = kindsPipeline(`  kinds: { default: [x, y], type: array, items: { type: string } }
   width: { default: 1, type: number, minimum: 0 }
-  where: { default: in, path: true, type: string }
-sets:
-  kind: { param: kinds }
-tasks:
-  make:
-    run: { argv: [/bin/sh, -c, 'echo "$1 $2" > "$0"', "\${out.o}", "\${kind}", "\${width}"] }
-    foreach: [kind]
-    params: [width]
-    outputs: { o: "data/\${kind}.txt" }
-  all:
-    run: { argv: [/bin/sh, -c, 'cat "$@" > "$0"', "\${out.o}", "\${in.parts}"] }
-    inputs: { parts: { from: make, output: o } }
-    outputs: { o: data/all.txt }
-`;
+  where: { default: in, path: true, type: string }`);
 
 describe("the params file", () => {
   it("every command reads params.yaml; --set goes on top; flow params says where each value comes from", async () => {

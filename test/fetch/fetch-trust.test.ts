@@ -2,13 +2,13 @@
 // splice two versions of a file when a server ignores If-Range, write outside the cache
 // folder for ids a table names, keep an HTML page as a table, hang on a trickle, or let
 // parallel downloads on a nearly full disk all fail.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { BucketServer } from "./server.js";
+import { BucketServer, useBucketServer } from "./server.js";
 import { FLOW, canMountTmpfs, pipelineWorkspace, tempDir } from "../rig.js";
 
 const cache = inject("exampleCache");
@@ -20,16 +20,7 @@ const fetchCmd = (ws: string, server: BucketServer, args: string[], extra: Recor
   execa(process.execPath, [FLOW, "fetch", "allen", server.url, ...args], { cwd: ws, reject: false, env: { ...process.env, ...env, ...extra } });
 
 let server: BucketServer;
-beforeAll(async () => {
-  server = await new BucketServer(cache).start();
-});
-beforeEach(() => {
-  server.log.length = 0;
-  server.faults.clear();
-});
-afterAll(async () => {
-  await server.stop();
-});
+useBucketServer(cache, (s) => (server = s));
 
 describe("flow fetch keeps one version of a file", () => {
   it("a resumed download whose 206 comes from a new version (a server ignoring If-Range, a multipart ETag) starts over", async () => {

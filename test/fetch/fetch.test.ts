@@ -1,13 +1,13 @@
 // Fetching the Allen cache from its bucket, against a real HTTP server on
 // 127.0.0.1 that serves the synthetic example cache in the bucket's layout and injects
 // faults: dropped connections, 503s, short bodies, corrupt bytes, a kill -9 of flow.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { BucketServer } from "./server.js";
+import { BucketServer, useBucketServer } from "./server.js";
 import { FLOW, canMountTmpfs, flow, pipelineWorkspace, runJson } from "../rig.js";
 
 const cache = inject("exampleCache");
@@ -39,16 +39,7 @@ const fetchCmd = (ws: string, server: BucketServer, ...args: string[]) =>
   execa(process.execPath, [FLOW, "fetch", "allen", server.url, ...args], { cwd: ws, reject: false, env: { ...process.env, ...env } });
 
 let server: BucketServer;
-beforeAll(async () => {
-  server = await new BucketServer(cache).start();
-});
-beforeEach(() => {
-  server.log.length = 0;
-  server.faults.clear();
-});
-afterAll(async () => {
-  await server.stop();
-});
+useBucketServer(cache, (s) => (server = s));
 
 describe("flow run --set allen_source=URL", () => {
   it("fetches the chosen sessions byte for byte, processes exactly them, and a second run sends no request", async () => {

@@ -8,6 +8,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import { readFileSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo, Socket } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export type Fault =
   | { kind: "drop"; after: number }
@@ -177,4 +178,20 @@ export class BucketServer {
     };
     tick();
   }
+}
+
+/** A server for the test file's tests: started once (handed to `set`), its log and faults cleared before each test, stopped after all. */
+export function useBucketServer(cache: string, set: (s: BucketServer) => void) {
+  let server: BucketServer | undefined;
+  beforeAll(async () => {
+    server = await new BucketServer(cache).start();
+    set(server);
+  });
+  beforeEach(() => {
+    server!.log.length = 0;
+    server!.faults.clear();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 }

@@ -8,24 +8,10 @@ import { describe, it, expect } from "vitest";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { flow, read, runJson, toyWorkspace } from "../rig.js";
+import { kindsPipeline } from "../toy-pipelines.js";
 
-const yaml = `version: 1
-params:
-  kinds: { default: [x, y, z], type: array, items: { type: string } }
-  width: { default: 1, type: number }
-sets:
-  kind: { param: kinds }
-tasks:
-  make:
-    run: { argv: [/bin/sh, -c, 'echo "$1 $2" > "$0"', "\${out.o}", "\${kind}", "\${width}"] }
-    foreach: [kind]
-    params: [width]
-    outputs: { o: "data/\${kind}.txt" }
-  all:
-    run: { argv: [/bin/sh, -c, 'cat "$@" > "$0"', "\${out.o}", "\${in.parts}"] }
-    inputs: { parts: { from: make, output: o } }
-    outputs: { o: data/all.txt }
-`;
+const yaml = kindsPipeline(`  kinds: { default: [x, y, z], type: array, items: { type: string } }
+  width: { default: 1, type: number }`);
 
 describe("outputs of nodes that left the graph", () => {
   it("are listed by status, removed after the run (not other files), and restored when the node comes back", async () => {

@@ -6,25 +6,9 @@ import { execa } from "execa";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FLOW, flow, gates, toyWorkspace } from "../rig.js";
+import { PREPARED_COPY } from "../toy-pipelines.js";
 
-const yaml = `version: 1
-params:
-  gen: { default: gen, path: true, type: string }
-commands:
-  make: { module: tasks/make.ts }
-prepare:
-  - creates: "\${gen}"
-    command: make
-    args: ["\${gen}"]
-sets:
-  name: { glob: "\${gen}/{name}.txt" }
-tasks:
-  copy:
-    run: { argv: [/bin/cp, "\${in.src}", "\${out.o}"] }
-    foreach: [name]
-    inputs: { src: "\${gen}/\${name}.txt" }
-    outputs: { o: "out/\${name}.txt" }
-`;
+const yaml = PREPARED_COPY;
 // a generator that waits at a gate (test/rig.ts) while it makes the folder, and counts its runs
 const make = `import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -6,25 +6,9 @@ import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { toyWorkspace, tempDir, flow, read } from "../rig.js";
+import { PREPARED_COPY } from "../toy-pipelines.js";
 
-const yaml = `version: 1
-params:
-  gen: { default: gen, path: true, type: string }
-commands:
-  make: { module: tasks/make.ts }
-prepare:
-  - creates: "\${gen}"
-    command: make
-    args: ["\${gen}"]
-sets:
-  name: { glob: "\${gen}/{name}.txt" }
-tasks:
-  copy:
-    run: { argv: [/bin/cp, "\${in.src}", "\${out.o}"] }
-    foreach: [name]
-    inputs: { src: "\${gen}/\${name}.txt" }
-    outputs: { o: "out/\${name}.txt" }
-`;
+const yaml = PREPARED_COPY;
 // A generator that writes where it is told (relative paths against the current folder,
 // as a user's command would): the engine must hand it an absolute path.
 const make = `import { mkdirSync, writeFileSync } from "node:fs";
