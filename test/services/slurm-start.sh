@@ -13,7 +13,7 @@ if [ ! -s /etc/munge/munge.key ]; then
 fi
 chown munge:munge /etc/munge/munge.key && chmod 400 /etc/munge/munge.key
 mkdir -p /run/munge /var/log/munge /var/lib/munge && chown munge:munge /run/munge /var/log/munge /var/lib/munge
-if ! pgrep -x munged >/dev/null; then
+if ! pgrep -x munged >/dev/null || [ ! -S /run/munge/munge.socket.2 ]; then
   su munge -s /bin/sh -c "munged --force"
   touch "$dir/munged.started" # ours to stop
 fi

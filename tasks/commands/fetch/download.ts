@@ -311,10 +311,10 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
   try {
     writeFileSync(metaOf(dest), JSON.stringify(identity) + "\n");
     opts.onStart?.(size, offset);
-    const md5Wanted = identity.etag ? MD5_ETAG.exec(identity.etag)?.[1] : undefined;
-    const hash = md5Wanted ? createHash("md5") : undefined;
+    const wantedMd5 = identity.etag ? MD5_ETAG.exec(identity.etag)?.[1] : undefined;
+    const hash = wantedMd5 ? createHash("md5") : undefined;
     // the sha256 of the same bytes, noted for the engine once the MD5 has confirmed them
-    const sha = md5Wanted ? createHash("sha256") : undefined;
+    const sha = wantedMd5 ? createHash("sha256") : undefined;
     if (hash && offset > 0) await hashPrefix(partialOf(dest), offset, hash, sha!);
     if (status !== 416) {
       const m = meter(opts, hash ? [hash, sha!] : [], res);
@@ -333,7 +333,7 @@ async function attemptOnce(url: string, dest: string, opts: DownloadOptions): Pr
       }
       if (!res.complete) throw new Retry(`connection closed at byte ${sizeOf(partialOf(dest))} of ${size}`);
     }
-    return finish(url, dest, opts, { identity, size, offset, md5Wanted, hash, sha, finalUrl });
+    return finish(url, dest, opts, { identity, size, offset, wantedMd5, hash, sha, finalUrl });
   } finally {
     release?.();
   }
@@ -344,7 +344,7 @@ function finish(
   url: string,
   dest: string,
   opts: DownloadOptions,
-  f: { identity: RemoteIdentity; size: number; offset: number; md5Wanted?: string; hash?: Hash; sha?: Hash; finalUrl: string },
+  f: { identity: RemoteIdentity; size: number; offset: number; wantedMd5?: string; hash?: Hash; sha?: Hash; finalUrl: string },
 ): Omit<Fetched, "attempts"> {
   const got = sizeOf(partialOf(dest));
   if (got !== f.size) {
@@ -354,9 +354,9 @@ function finish(
   let md5: string | undefined;
   if (f.hash) {
     md5 = f.hash.digest("hex");
-    if (md5 !== f.md5Wanted) {
+    if (md5 !== f.wantedMd5) {
       discardPartial(dest);
-      throw new Retry(`corrupt transfer: MD5 ${md5} ≠ ETag ${f.md5Wanted}`);
+      throw new Retry(`corrupt transfer: MD5 ${md5} ≠ ETag ${f.wantedMd5}`);
     }
   }
   try {
