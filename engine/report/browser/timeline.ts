@@ -9,6 +9,7 @@ export const TIMELINE = String.raw`
   const t0 = Math.min(...T.items.map((n) => n.start)), t1 = Math.max(...T.items.map((n) => n.end));
   const span = Math.max(1, t1 - t0);
   const lanes = [...new Set(T.items.map((n) => n.lane || "?"))].sort();
+  const varsOf = new Map(D.nodes.map((n) => [n.id, n.vars]));
   const L = 150, W = 860, RH = 22, top = 28, width = L + W + 20, height = top + lanes.length * RH + 8;
   const root = svg("svg", { viewBox: "0 0 " + width + " " + height, width, id: "timeline-svg", style: "width:100%;max-width:" + width + "px;height:auto" });
   const x = (t) => L + ((t - t0) / span) * W;
@@ -24,7 +25,7 @@ export const TIMELINE = String.raw`
     const r = svg("rect", { x: bx, y: top + i * RH, width: bw, height: RH - 4, class: "bar " + n.outcome, fill: taskColour.get(n.task) || "#888", "data-node": n.id, "data-task": n.task });
     r.append(svg("title", {}, n.id + " — " + secs(n.ms) + (n.cpuMs !== undefined ? ", CPU " + secs(n.cpuMs) : "") + (n.maxRssMb ? ", " + mb(n.maxRssMb) : "") + (n.outcome === "failed" ? " — failed" : "")));
     g.append(r);
-    const vals = Object.values(D.nodes.find((m) => m.id === n.id)?.vars || {});
+    const vals = Object.values(varsOf.get(n.id) || {});
     const label = (vals.length ? vals.join(" · ") : n.task) + " " + secs(n.ms);
     if (bw > label.length * 6 + 8) g.append(svg("text", { x: bx + 4, y: top + i * RH + 13, class: "bar-label" }, label));
     root.append(g);
