@@ -62,14 +62,7 @@ export function readJsonLines<T>(file: string, kind: RecordKind, warn: Warn = wa
   let first = "";
   lines.forEach((line, i) => {
     if (!line.trim() || (torn && i === lines.length - 1)) return;
-    let v: unknown;
-    let why: string | undefined;
-    try {
-      v = JSON.parse(line);
-      why = checkRecord(kind, v);
-    } catch {
-      why = "not JSON";
-    }
+    const { v, why } = parseRecord(line, kind);
     if (why === undefined) out.push(v as T);
     else if (bad++ === 0) first = `${file}:${i + 1}: ${why}`;
   });
@@ -86,14 +79,7 @@ export function readJsonRecord<T>(file: string, kind: RecordKind, warn: Warn = w
     if (!quietIfMissing) warn(`${file}: missing`);
     return undefined;
   }
-  let v: unknown;
-  let why: string | undefined;
-  try {
-    v = JSON.parse(text);
-    why = checkRecord(kind, v);
-  } catch {
-    why = "not JSON";
-  }
+  const { v, why } = parseRecord(text, kind);
   if (why === undefined) return v as T;
   warn(`${file}: ${why} — skipped: not a valid ${kind} record`);
   return undefined;
@@ -105,5 +91,15 @@ export function listDir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/** One record's text parsed and checked against its schema: the value, or why it is not one. */
+function parseRecord(text: string, kind: RecordKind): { v?: unknown; why?: string } {
+  try {
+    const v: unknown = JSON.parse(text);
+    return { v, why: checkRecord(kind, v) };
+  } catch {
+    return { why: "not JSON" };
   }
 }

@@ -33,15 +33,16 @@ export function reportHtml(d: ReportData): string {
   // JSON inside <script>: "<" is escaped so no string can close the element; the pipeline's
   // section is in the page itself, not again in the data
   const json = JSON.stringify({ ...d, section: undefined }).replace(/</g, "\\u003c");
-  const links: [string, string][] = [
-    ...(d.failures.length ? ([["failures", `Failures (${d.failures.length})`]] as [string, string][]) : []),
+  const links: [id: string, label: string][] = [];
+  if (d.failures.length) links.push(["failures", `Failures (${d.failures.length})`]);
+  links.push(
     ["tasks", "Tasks"],
     ["timeline-section", "Timeline"],
     ["spread-section", "Per task"],
     ["nodes-section", "Nodes"],
     ["params-section", "Params"],
-    ...(d.section ? ([["pipeline-section", d.section.title]] as [string, string][]) : []),
-  ];
+  );
+  if (d.section) links.push(["pipeline-section", d.section.title]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(d.title)}</title>

@@ -19,7 +19,7 @@ export interface GraphLayout {
   edges: { from: string; to: string; points: { x: number; y: number }[] }[];
 }
 
-export const BOX = { width: 190, height: 44 };
+const BOX = { width: 190, height: 44 };
 
 /** Lays out tasks (in the given order) and their dependency edges (from → to). */
 export function layoutTasks(tasks: string[], edges: [from: string, to: string][]): GraphLayout {

@@ -3,7 +3,7 @@
 import type { Five, ReportNode, TaskSpread } from "./model.js";
 
 /** The five-number summary (quartiles by linear interpolation, as numpy.percentile). */
-export function five(values: number[]): Five | undefined {
+function five(values: number[]): Five | undefined {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return undefined;
   const q = (p: number) => {

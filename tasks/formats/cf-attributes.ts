@@ -118,7 +118,7 @@ export const SPEED_ATTRS: Record<string, AttrValue> = {
 };
 
 /** AllenSDK get_screen_gaze_data() columns (raw gaze mapping; docs/allen-nwb-layout.md §3.9, §5.4). */
-export const GAZE_ATTRS: Record<string, Record<string, AttrValue>> = {
+const GAZE_ATTRS: Record<string, Record<string, AttrValue>> = {
   raw_eye_area: { units: "pixel^2", long_name: "eye area (raw gaze mapping, eye-camera pixels)" },
   raw_pupil_area: { units: "pixel^2", long_name: "pupil area (raw gaze mapping, eye-camera pixels)" },
   raw_screen_coordinates_x_cm: { units: "cm", long_name: "gaze position on the screen, x" },

@@ -7,7 +7,7 @@ import { grayPng } from "./png.js";
 import { columns, esc, f1, headerLines, niceTicks, num, spaced, svgOpen, tickText, xAxis, yAxis } from "./svg.js";
 
 /** Wide stimuli are drawn with several bins to a column: at most this many columns. */
-export const MAX_COLUMNS = 600;
+const MAX_COLUMNS = 600;
 export const columnGroup = (bins: number, max = MAX_COLUMNS) => Math.max(1, Math.ceil(bins / max));
 
 export interface RasterCondition {

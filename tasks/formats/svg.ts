@@ -104,9 +104,6 @@ export function spaced<T>(items: T[], apart: (last: T, next: T) => boolean): T[]
   return kept;
 }
 
-/** Colour-blind-safe qualitative colours (Paul Tol's "bright"), cycled. */
-export const PALETTE = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"];
-
 /** Means of consecutive groups of `group` values (long stimuli are drawn at most a few hundred columns wide). */
 export function columns(values: ArrayLike<number>, group: number): number[] {
   const out: number[] = [];

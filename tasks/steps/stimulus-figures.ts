@@ -45,15 +45,17 @@ export default defineTask({
         P = h.presentations.ids.length,
         T = h.n_bins;
       for (const d of h.presentations.duration) durations.push(d);
+      const counts = new Map<string, Uint32Array>(); // spikes per bin, per structure
       for (const s of h.structures) {
         const U = s.unit_ids.length;
+        counts.set(s.name, binCounts(cube.spikes.get(s.name)!, P * U * T, T));
         const r = rates.get(s.name) ?? rates.set(s.name, new PooledRate()).get(s.name)!;
-        r.add(binCounts(cube.spikes.get(s.name)!, P * U * T, T), P * U, U);
+        r.add(counts.get(s.name)!, P * U, U);
       }
       speed.add(cube.speed, P, T);
       const area = cube.pupil.get("raw_pupil_area");
       if (area) pupil.add(area, P, T);
-      if (i === 0) writeFileSync(ctx.outputs.raster, raster(cube, stimulus, ms));
+      if (i === 0) writeFileSync(ctx.outputs.raster, raster(cube, counts, stimulus, ms));
     }
     const offset = median(durations);
     const panels: RatePanel[] = [...rates]
@@ -86,8 +88,8 @@ export default defineTask({
   },
 });
 
-/** The raster of one session: per structure (those with the most units) its most active unit, trials grouped by condition. */
-function raster(cube: Cube, stimulus: string, ms: number): string {
+/** The raster of one session: per structure (those with the most units) its most active unit, trials grouped by condition; `counts` are its spikes per bin. */
+function raster(cube: Cube, counts: Map<string, Uint32Array>, stimulus: string, ms: number): string {
   const h = cube.header,
     P = h.presentations.ids.length,
     T = h.n_bins;
@@ -110,7 +112,7 @@ function raster(cube: Cube, stimulus: string, ms: number): string {
       const b = (p * U + u) * T + k;
       return ((bits[b >>> 3]! >>> (b & 7)) & 1) === 1;
     };
-    const rate = Array.from(binCounts(bits, P * U * T, T), (n) => n / (P * U) / h.bin_width);
+    const rate = Array.from(counts.get(s.name)!, (n) => n / (P * U) / h.bin_width);
     return { structure: s.name, nUnits: U, unit: { id: s.unit_ids[u]!, spike }, rate };
   });
   const drawn = conds.reduce((a, c) => a + c.trials.length, 0);
